@@ -1,0 +1,310 @@
+"""The catalog: compounds, conditions, per-review overrides and the site's identity.
+
+``load_catalog`` reads and checks the whole directory before anything else runs and
+raises one ``CatalogError`` listing every problem as ``path:line: message``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import records as r
+from .errors import CatalogError, Problem
+
+COMPOUND_FIELDS = {
+    "name": r.Field(r.text, required=True),
+    "short_name": r.Field(r.text),
+    "class": r.Field(r.text, required=True),
+    "safety_profile": r.Field(r.text, required=True),
+    "regulatory_status": r.Field(r.text, required=True),
+    "evidence_level": r.Field(r.text, required=True),
+    "mechanism": r.Field(r.text, required=True),
+    "conditions": r.Field(r.slug_list),
+}
+CONDITION_FIELDS = {
+    "name": r.Field(r.text, required=True),
+    "specialist": r.Field(r.text, required=True),
+}
+REFERENCE_FIELDS = {
+    "title": r.Field(r.text, required=True),
+    "url": r.Field(r.url),
+    "pmid": r.Field(r.digits),
+}
+REVIEW_FIELDS = {
+    "research_note": r.Field(r.text),
+    "references": r.Field(r.node),  # read item by item, see _references
+    "reviewed_on": r.Field(r.date),
+}
+SITE_FIELDS = {
+    "publisher": r.Field(r.text),
+    "medical_advisor": r.Field(r.text),
+    "disclaimer": r.Field(r.text),
+    "url": r.Field(r.url),
+    "language": r.Field(r.language),
+    "paper": r.Field(r.choice("letter", "a4")),
+    "edition_date": r.Field(r.date),
+    "sample": r.Field(r.boolean),
+}
+
+
+@dataclass(frozen=True)
+class Compound:
+    slug: str
+    name: str
+    drug_class: str
+    safety_profile: str
+    regulatory_status: str
+    evidence_level: str
+    mechanism: str
+    short_name: str | None = None
+    conditions: tuple[str, ...] | None = None
+
+    @property
+    def display_name(self) -> str:
+        """How the seed pages name a compound: ``Low-Dose Naltrexone (LDN)``."""
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+@dataclass(frozen=True)
+class Condition:
+    slug: str
+    name: str
+    specialist: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    url: str | None = None
+    pmid: str | None = None
+
+    @property
+    def link(self) -> str:
+        return self.url or f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+
+
+@dataclass(frozen=True)
+class Review:
+    """One compound x condition page, with the overrides from its review file if any."""
+
+    compound: Compound
+    condition: Condition
+    research_note: str | None = None
+    references: tuple[Reference, ...] = ()
+    reviewed_on: dt.date | None = None
+    source: str | None = None  # the review file, when there is one
+
+    @property
+    def key(self) -> str:
+        return f"{self.compound.slug}/{self.condition.slug}"
+
+
+@dataclass(frozen=True)
+class Site:
+    publisher: str = "Patient Education Team"
+    medical_advisor: str | None = None
+    disclaimer: str | None = None
+    url: str | None = None
+    language: str = "en"
+    paper: str = "letter"
+    edition_date: dt.date | None = None
+    sample: bool = False
+
+
+@dataclass(frozen=True)
+class Catalog:
+    root: Path
+    site: Site
+    compounds: tuple[Compound, ...]
+    conditions: tuple[Condition, ...]
+    reviews: tuple[Review, ...] = field(repr=False)
+    files: tuple[Path, ...] = field(repr=False, default=())
+
+    def compound(self, slug: str) -> Compound:
+        return next(c for c in self.compounds if c.slug == slug)
+
+    def condition(self, slug: str) -> Condition:
+        return next(c for c in self.conditions if c.slug == slug)
+
+    def reviews_of(self, compound: Compound) -> tuple[Review, ...]:
+        return tuple(rv for rv in self.reviews if rv.compound == compound)
+
+
+def load_catalog(root: str | Path = "catalog") -> Catalog:
+    """Read and check every file of the catalog; raise ``CatalogError`` on any problem."""
+    root = Path(root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise CatalogError([Problem(_shown(root), 0, "no catalog directory here")])
+    files: list[Path] = []
+
+    site = _load_site(root, problems, files)
+    conditions = {c.slug: (c, line) for c, line in _load_kind(root, "conditions", CONDITION_FIELDS, _condition, problems, files)}
+    compounds = {}
+    for compound, record in _load_kind(root, "compounds", COMPOUND_FIELDS, _compound, problems, files):
+        compounds[compound.slug] = compound
+        _check_condition_slugs(compound, record, conditions, problems)
+    if not compounds:
+        problems.append(Problem(_shown(root / "compounds"), 0, "the catalog has no compounds (expected compounds/<slug>.yaml)"))
+    if not conditions:
+        problems.append(Problem(_shown(root / "conditions"), 0, "the catalog has no conditions (expected conditions/<slug>.yaml)"))
+    overrides = _load_reviews(root, compounds, {s: c for s, (c, _) in conditions.items()}, problems, files)
+    if problems:
+        raise CatalogError(problems)
+
+    ordered_conditions = sorted((c for c, _ in conditions.values()), key=lambda c: (c.name.casefold(), c.slug))
+    reviews = []
+    for compound in sorted(compounds.values(), key=lambda c: c.slug):
+        chosen = ([conditions[s][0] for s in compound.conditions] if compound.conditions is not None
+                  else ordered_conditions)
+        for condition in chosen:
+            reviews.append(overrides.get((compound.slug, condition.slug), Review(compound, condition)))
+    return Catalog(
+        root=root, site=site,
+        compounds=tuple(sorted(compounds.values(), key=lambda c: c.slug)),
+        conditions=tuple(ordered_conditions),
+        reviews=tuple(reviews),
+        files=tuple(sorted(files)),
+    )
+
+
+def _shown(path: Path) -> str:
+    return path.as_posix()
+
+
+def _yaml_files(folder: Path, problems: list[Problem]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix == ".yml":
+            problems.append(Problem(_shown(path), 1, "catalog files end in .yaml, not .yml"))
+        elif path.suffix == ".yaml":
+            found.append(path)
+    return found
+
+
+def _slug_of(path: Path, problems: list[Problem]) -> str | None:
+    if r.SLUG_RE.match(path.stem):
+        return path.stem
+    problems.append(Problem(_shown(path), 1, f"{path.stem!r} is not a valid slug for a file name: {r.SLUG_RULE}"))
+    return None
+
+
+def _load_kind(root, kind, fields, build, problems, files):
+    """Yield (object, record) for every valid file of compounds/ or conditions/."""
+    for path in _yaml_files(root / kind, problems):
+        files.append(path)
+        slug = _slug_of(path, problems)
+        node = r.compose(path, _shown(path), problems)
+        if node is None:
+            continue
+        before = len(problems)
+        record = r.read_mapping(node, fields, _shown(path), problems)
+        if slug is not None and len(problems) == before:
+            yield build(slug, record.values), record
+
+
+def _compound(slug: str, v: dict) -> Compound:
+    return Compound(
+        slug=slug, name=v["name"], short_name=v.get("short_name"), drug_class=v["class"],
+        safety_profile=v["safety_profile"], regulatory_status=v["regulatory_status"],
+        evidence_level=v["evidence_level"], mechanism=v["mechanism"],
+        conditions=v.get("conditions"),
+    )
+
+
+def _condition(slug: str, v: dict) -> Condition:
+    return Condition(slug=slug, name=v["name"], specialist=v["specialist"])
+
+
+def _check_condition_slugs(compound, record, conditions, problems):
+    seen: set[str] = set()
+    for slug in compound.conditions or ():
+        line = record.line("conditions")
+        if slug in seen:
+            problems.append(Problem(record.path, line, f"condition '{slug}' is listed twice in 'conditions'"))
+        seen.add(slug)
+        if slug not in conditions:
+            close = difflib.get_close_matches(slug, list(conditions), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(Problem(record.path, line, f"unknown condition '{slug}' in 'conditions'{hint}"))
+
+
+def _load_site(root: Path, problems: list[Problem], files: list[Path]) -> Site:
+    path = root / "site.yaml"
+    if not path.exists():
+        return Site()
+    files.append(path)
+    node = r.compose(path, _shown(path), problems)
+    if node is None:
+        return Site()
+    record = r.read_mapping(node, SITE_FIELDS, _shown(path), problems)
+    return Site(**record.values)
+
+
+def _load_reviews(root, compounds, conditions, problems, files) -> dict[tuple[str, str], Review]:
+    reviews: dict[tuple[str, str], Review] = {}
+    folder = root / "reviews"
+    if not folder.is_dir():
+        return reviews
+    for sub in sorted(folder.iterdir()):
+        if sub.name.startswith("."):
+            continue
+        if not sub.is_dir():
+            if sub.suffix in (".yaml", ".yml"):
+                problems.append(Problem(_shown(sub), 1, "review files go in reviews/<compound-slug>/<condition-slug>.yaml"))
+            continue
+        compound = compounds.get(sub.name)
+        for path in _yaml_files(sub, problems):
+            files.append(path)
+            shown = _shown(path)
+            node = r.compose(path, shown, problems)
+            if node is None:
+                continue
+            before = len(problems)
+            record = r.read_mapping(node, REVIEW_FIELDS, shown, problems)
+            references = _references(record, problems)
+            condition = conditions.get(path.stem)
+            if compound is None:
+                problems.append(Problem(shown, 1, f"no compound '{sub.name}' in the catalog for this review"))
+            elif condition is None:
+                problems.append(Problem(shown, 1, f"no condition '{path.stem}' in the catalog for this review"))
+            elif compound.conditions is not None and condition.slug not in compound.conditions:
+                problems.append(Problem(shown, 1, f"'{compound.slug}' is not reviewed for '{condition.slug}' "
+                                                  f"(add it to the compound's 'conditions' list)"))
+            elif len(problems) == before:
+                reviews[(compound.slug, condition.slug)] = Review(
+                    compound, condition,
+                    research_note=record.values.get("research_note"),
+                    references=references,
+                    reviewed_on=record.values.get("reviewed_on"),
+                    source=shown,
+                )
+    return reviews
+
+
+def _references(record: r.Record, problems: list[Problem]) -> tuple[Reference, ...]:
+    node = record.values.get("references")
+    if node is None:
+        return ()
+    if not isinstance(node, yaml.SequenceNode):
+        problems.append(Problem(record.path, record.line("references"),
+                                "field 'references' must be a list of items with 'title' and 'url' or 'pmid'"))
+        return ()
+    found = []
+    for item in node.value:
+        ref = r.read_mapping(item, REFERENCE_FIELDS, record.path, problems, what="reference")
+        values = ref.values
+        if isinstance(item, yaml.MappingNode) and "url" not in ref.lines and "pmid" not in ref.lines:
+            problems.append(Problem(record.path, r.line_of(item), "reference needs a 'url' or a 'pmid'"))
+        if "title" in values and ("url" in values or "pmid" in values):
+            found.append(Reference(values["title"], values.get("url"), values.get("pmid")))
+    return tuple(found)

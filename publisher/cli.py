@@ -1,0 +1,80 @@
+"""The ``publisher`` command: thin click wrappers that load options and call the library."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from . import __version__
+from .build import FORMATS, build, select
+from .catalog import load_catalog
+from .render import PAPER_SIZES
+
+catalog_option = click.option(
+    "--catalog", "catalog_dir", default="catalog", show_default=True,
+    type=click.Path(file_okay=False, path_type=str), help="The catalog directory.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="publisher")
+def main() -> None:
+    """Turn a catalog of medical safety reviews into patient handouts."""
+
+
+@main.command("build")
+@catalog_option
+@click.option("--out", default="dist", show_default=True, type=click.Path(file_okay=False),
+              help="Output folder.")
+@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, metavar="LIST",
+              help=f"Comma-separated formats to build, from: {', '.join(FORMATS)}.")
+@click.option("--compound", "compounds", multiple=True, metavar="SLUG",
+              help="Only this compound (repeatable).")
+@click.option("--condition", "conditions", multiple=True, metavar="SLUG",
+              help="Only this condition (repeatable).")
+@click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default=None,
+              help="Page size (default: site.yaml's paper, else letter).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def build_command(catalog_dir, out, formats, compounds, conditions, paper, quiet):
+    """Build HTML and PDF handouts for every review in the catalog."""
+    report = build(catalog_dir, out, formats=formats, compounds=compounds, conditions=conditions,
+                   paper=paper)
+    if not quiet:
+        click.echo(report.summary())
+
+
+@main.command("check")
+@catalog_option
+def check_command(catalog_dir):
+    """Validate the catalog; exit 1 listing every problem."""
+    catalog = load_catalog(catalog_dir)
+    click.echo(f"{catalog_dir}: ok ({len(catalog.compounds)} compound(s), "
+               f"{len(catalog.conditions)} condition(s), {len(catalog.reviews)} review(s))")
+
+
+@main.command("list")
+@catalog_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def list_command(catalog_dir, as_json):
+    """List compounds, conditions and reviews."""
+    catalog = load_catalog(catalog_dir)
+    reviews = select(catalog)
+    if as_json:
+        click.echo(json.dumps({
+            "compounds": [{"slug": c.slug, "name": c.display_name, "class": c.drug_class}
+                          for c in catalog.compounds],
+            "conditions": [{"slug": c.slug, "name": c.name, "specialist": c.specialist}
+                           for c in catalog.conditions],
+            "reviews": [{"compound": r.compound.slug, "condition": r.condition.slug,
+                         "override": r.source} for r in reviews],
+        }, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Compounds ({len(catalog.compounds)}):")
+    for c in catalog.compounds:
+        click.echo(f"  {c.slug:<32} {c.display_name}")
+    click.echo(f"Conditions ({len(catalog.conditions)}):")
+    for c in catalog.conditions:
+        click.echo(f"  {c.slug:<32} {c.name} ({c.specialist})")
+    click.echo(f"Reviews ({len(reviews)}):")
+    for r in reviews:
+        click.echo(f"  {r.key}{'  [override]' if r.source else ''}")

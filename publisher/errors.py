@@ -1,0 +1,49 @@
+"""Errors users see: each one is a clean message and an exit code, never a traceback.
+
+Rooted in ``click.ClickException`` (as MkDocs does) so the CLI prints them as they are,
+while library callers can catch ``PublisherError``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+
+class PublisherError(click.ClickException):
+    """Base of every error publisher reports to its user."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(self.format_message(), file=file, err=True)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in the catalog, pinned to a file and line."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class CatalogError(PublisherError):
+    """The catalog has problems; all of them are listed at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        count = len(self.problems)
+        summary = f"{count} problem{'s' if count != 1 else ''} in the catalog; nothing was written."
+        super().__init__("\n".join([*map(str, self.problems), summary]))
+
+
+class SelectionError(PublisherError):
+    """The command asked for something the catalog does not have."""
+
+    exit_code = 2

@@ -1,0 +1,24 @@
+"""Output formats, one class each (as Sphinx has one builder per format).
+
+An output lists the files it would make for a selection of reviews (``targets``) and
+makes one file's bytes on demand (``make``); the build decides what to make and the
+writer alone puts bytes on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..catalog import Review
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output file: where it goes, and the review it shows (None for shared assets)."""
+
+    path: str
+    review: Review | None = None
+
+
+def review_path(folder: str, review: Review, suffix: str) -> str:
+    return f"{folder}/{review.compound.slug}/{review.condition.slug}.{suffix}"

@@ -1,0 +1,26 @@
+"""HTML handouts that open straight from disk: the stylesheet and fonts are copied beside them."""
+
+from __future__ import annotations
+
+from ..catalog import Review
+from ..render import Renderer
+from ..resources import STYLES, style_files
+from . import Target, review_path
+
+ASSETS = "html/_assets"  # '_' cannot start a slug, so this never meets a compound folder
+
+
+class HtmlOutput:
+    name = "html"
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+
+    def targets(self, reviews: list[Review]) -> list[Target]:
+        assets = [Target(f"{ASSETS}/{p.relative_to(STYLES).as_posix()}") for p in style_files()]
+        return [Target(review_path("html", r, "html"), r) for r in reviews] + (assets if reviews else [])
+
+    def make(self, target: Target) -> bytes:
+        if target.review is None:
+            return (STYLES / target.path.removeprefix(f"{ASSETS}/")).read_bytes()
+        return self.renderer.handout(target.review, stylesheet_href="../_assets/handout.css").encode("utf-8")

@@ -1,0 +1,30 @@
+"""Where the project's own templates, styles and fonts are: the only files a build may read
+besides the catalog.
+
+In a checkout (or ``pip install -e .``) these are the top-level ``layouts/`` and ``styles/``
+folders; ``pip install .`` installs the same folders inside the package.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+
+
+def _folder(name: str) -> Path:
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / name).is_dir():
+        return checkout / name
+    return Path(str(files(f"publisher.{name}")))
+
+
+LAYOUTS = _folder("layouts")
+STYLES = _folder("styles")
+FONTS = STYLES / "fonts"
+HANDOUT_CSS = STYLES / "handout.css"
+
+
+def style_files() -> list[Path]:
+    """The stylesheet and every font it may load, in a stable order."""
+    return [HANDOUT_CSS, *sorted(p for p in FONTS.iterdir() if p.suffix == ".ttf")]
