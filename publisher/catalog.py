@@ -144,23 +144,24 @@ def load_catalog(root: str | Path = "catalog") -> Catalog:
     files: list[Path] = []
 
     site = _load_site(root, problems, files)
-    conditions = {c.slug: (c, line) for c, line in _load_kind(root, "conditions", CONDITION_FIELDS, _condition, problems, files)}
+    conditions = {c.slug: c for c, _ in _load_kind(root, "conditions", CONDITION_FIELDS, _condition, problems, files) if c}
     compounds = {}
     for compound, record in _load_kind(root, "compounds", COMPOUND_FIELDS, _compound, problems, files):
-        compounds[compound.slug] = compound
-        _check_condition_slugs(compound, record, conditions, problems)
+        _check_condition_slugs(record, conditions, problems)
+        if compound:
+            compounds[compound.slug] = compound
     if not compounds:
         problems.append(Problem(_shown(root / "compounds"), 0, "the catalog has no compounds (expected compounds/<slug>.yaml)"))
     if not conditions:
         problems.append(Problem(_shown(root / "conditions"), 0, "the catalog has no conditions (expected conditions/<slug>.yaml)"))
-    overrides = _load_reviews(root, compounds, {s: c for s, (c, _) in conditions.items()}, problems, files)
+    overrides = _load_reviews(root, compounds, conditions, problems, files)
     if problems:
         raise CatalogError(problems)
 
-    ordered_conditions = sorted((c for c, _ in conditions.values()), key=lambda c: (c.name.casefold(), c.slug))
+    ordered_conditions = sorted(conditions.values(), key=lambda c: (c.name.casefold(), c.slug))
     reviews = []
     for compound in sorted(compounds.values(), key=lambda c: c.slug):
-        chosen = ([conditions[s][0] for s in compound.conditions] if compound.conditions is not None
+        chosen = ([conditions[s] for s in compound.conditions] if compound.conditions is not None
                   else ordered_conditions)
         for condition in chosen:
             reviews.append(overrides.get((compound.slug, condition.slug), Review(compound, condition)))
@@ -199,7 +200,7 @@ def _slug_of(path: Path, problems: list[Problem]) -> str | None:
 
 
 def _load_kind(root, kind, fields, build, problems, files):
-    """Yield (object, record) for every valid file of compounds/ or conditions/."""
+    """Yield (object or None if invalid, record) for every readable file of compounds/ or conditions/."""
     for path in _yaml_files(root / kind, problems):
         files.append(path)
         slug = _slug_of(path, problems)
@@ -208,8 +209,8 @@ def _load_kind(root, kind, fields, build, problems, files):
             continue
         before = len(problems)
         record = r.read_mapping(node, fields, _shown(path), problems)
-        if slug is not None and len(problems) == before:
-            yield build(slug, record.values), record
+        valid = slug is not None and len(problems) == before
+        yield (build(slug, record.values) if valid else None), record
 
 
 def _compound(slug: str, v: dict) -> Compound:
@@ -225,9 +226,9 @@ def _condition(slug: str, v: dict) -> Condition:
     return Condition(slug=slug, name=v["name"], specialist=v["specialist"])
 
 
-def _check_condition_slugs(compound, record, conditions, problems):
+def _check_condition_slugs(record, conditions, problems):
     seen: set[str] = set()
-    for slug in compound.conditions or ():
+    for slug in record.values.get("conditions") or ():
         line = record.line("conditions")
         if slug in seen:
             problems.append(Problem(record.path, line, f"condition '{slug}' is listed twice in 'conditions'"))

@@ -25,6 +25,14 @@ _STR = "tag:yaml.org,2002:str"
 _constructor = yaml.constructor.SafeConstructor()
 
 
+def _scalar(node: yaml.Node) -> Any:
+    """YAML's own reading of a scalar; its raw text where YAML cannot read it (2025-13-01)."""
+    try:
+        return _constructor.construct_object(node)
+    except (ValueError, yaml.YAMLError):
+        return node.value
+
+
 class Invalid(Exception):
     """A field's value is wrong; raised by a field reader with the node's line."""
 
@@ -74,7 +82,7 @@ def node(value: yaml.Node) -> yaml.Node:
 
 def date(node: yaml.Node) -> dt.date:
     if isinstance(node, yaml.ScalarNode):
-        value = _constructor.construct_object(node)
+        value = _scalar(node)
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
         if isinstance(value, str):
@@ -87,7 +95,7 @@ def date(node: yaml.Node) -> dt.date:
 
 def boolean(node: yaml.Node) -> bool:
     if isinstance(node, yaml.ScalarNode):
-        value = _constructor.construct_object(node)
+        value = _scalar(node)
         if isinstance(value, bool):
             return value
     raise Invalid("must be true or false", node)
@@ -121,7 +129,7 @@ def _describe(node: yaml.Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    value = _constructor.construct_object(node)
+    value = _scalar(node)
     if value is None:
         return "empty"
     kind = _KIND_NAMES.get(type(value), type(value).__name__)
@@ -198,9 +206,10 @@ def compose(path: Path, shown: str, problems: list[Problem]) -> yaml.Node | None
     try:
         node = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # Point at where the broken construct began (an unclosed quote), not where YAML gave up.
+        mark = error.context_mark or error.problem_mark
         line = mark.line + 1 if mark else 1
-        detail = error.problem or error.context or "unreadable"
+        detail = ", ".join(part for part in (error.context, error.problem) if part) or "unreadable"
         problems.append(Problem(shown, line, f"YAML syntax error: {detail}"))
         return None
     except yaml.YAMLError as error:
