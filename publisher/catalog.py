@@ -150,9 +150,9 @@ def load_catalog(root: str | Path = "catalog") -> Catalog:
         _check_condition_slugs(record, conditions, problems)
         if compound:
             compounds[compound.slug] = compound
-    if not compounds:
+    if not _yaml_files(root / "compounds", []):
         problems.append(Problem(_shown(root / "compounds"), 0, "the catalog has no compounds (expected compounds/<slug>.yaml)"))
-    if not conditions:
+    if not _yaml_files(root / "conditions", []):
         problems.append(Problem(_shown(root / "conditions"), 0, "the catalog has no conditions (expected conditions/<slug>.yaml)"))
     overrides = _load_reviews(root, compounds, conditions, problems, files)
     if problems:
@@ -226,10 +226,13 @@ def _condition(slug: str, v: dict) -> Condition:
     return Condition(slug=slug, name=v["name"], specialist=v["specialist"])
 
 
-def _check_condition_slugs(record, conditions, problems):
+def _check_condition_slugs(record: r.Record, conditions: dict, problems: list[Problem]) -> None:
+    node = record.nodes.get("conditions")
+    if "conditions" not in record.values:
+        return
     seen: set[str] = set()
-    for slug in record.values.get("conditions") or ():
-        line = record.line("conditions")
+    for item in node.value:
+        slug, line = item.value, r.line_of(item)
         if slug in seen:
             problems.append(Problem(record.path, line, f"condition '{slug}' is listed twice in 'conditions'"))
         seen.add(slug)

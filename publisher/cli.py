@@ -9,6 +9,7 @@ import click
 from . import __version__
 from .build import FORMATS, build, select
 from .catalog import load_catalog
+from .errors import PublisherError
 from .render import PAPER_SIZES
 
 catalog_option = click.option(
@@ -16,7 +17,18 @@ catalog_option = click.option(
     type=click.Path(file_okay=False, path_type=str), help="The catalog directory.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns a failing disk (no space, no permission) into one plain line, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            raise PublisherError(f"{where}{error.strerror or error}") from error
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="publisher")
 def main() -> None:
     """Turn a catalog of medical safety reviews into patient handouts."""

@@ -16,9 +16,6 @@ class PublisherError(click.ClickException):
 
     exit_code = 1
 
-    def show(self, file=None) -> None:
-        click.echo(self.format_message(), file=file, err=True)
-
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -41,6 +38,10 @@ class CatalogError(PublisherError):
         count = len(self.problems)
         summary = f"{count} problem{'s' if count != 1 else ''} in the catalog; nothing was written."
         super().__init__("\n".join([*map(str, self.problems), summary]))
+
+    def show(self, file=None) -> None:
+        # Bare ``path:line: message`` lines, so editors and CI annotators can jump to them.
+        click.echo(self.format_message(), file=file, err=True)
 
 
 class SelectionError(PublisherError):

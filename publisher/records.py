@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -155,6 +155,7 @@ class Record:
     path: str
     values: dict[str, Any]
     lines: dict[str, int]
+    nodes: dict[str, yaml.Node] = field(default_factory=dict)
 
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -164,6 +165,7 @@ def read_mapping(node: yaml.Node, fields: dict[str, Field], path: str,
                  problems: list[Problem], what: str = "file") -> Record:
     """Check ``node`` against ``fields``; append every problem, return what was valid."""
     record = Record(path, {}, {})
+    suggested: set[str] = set()
     if not isinstance(node, yaml.MappingNode):
         problems.append(Problem(path, line_of(node), f"{what} must be a mapping of fields, not {_describe(node)}"))
         return record
@@ -177,18 +179,21 @@ def read_mapping(node: yaml.Node, fields: dict[str, Field], path: str,
             problems.append(Problem(path, key_line, f"field '{key}' is given twice (first on line {record.lines[key]})"))
             continue
         record.lines[key] = key_line
-        field = fields.get(key)
-        if field is None:
+        record.nodes[key] = value_node
+        spec = fields.get(key)
+        if spec is None:
             close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else f"; known fields: {', '.join(fields)}"
             problems.append(Problem(path, key_line, f"unknown field '{key}'{hint}"))
+            suggested.update(close)
             continue
         try:
-            record.values[key] = field.read(value_node)
+            record.values[key] = spec.read(value_node)
         except Invalid as error:
             problems.append(Problem(path, error.line or key_line, f"field '{key}' {error}"))
-    for key, field in fields.items():
-        if field.required and key not in record.lines:
+    for key, spec in fields.items():
+        # A misspelt required field is reported once, as the unknown field with its suggestion.
+        if spec.required and key not in record.lines and key not in suggested:
             problems.append(Problem(path, line_of(node), f"{what} is missing the required field '{key}'"))
     return record
 

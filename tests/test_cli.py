@@ -1,0 +1,161 @@
+"""The command line: exact messages and exit codes, as sqlite-utils tests its CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from publisher import __version__
+from publisher.cli import main
+
+from helpers import LDN, make_catalog, write_yaml
+
+SUMMARY_1 = "1 problem in the catalog; nothing was written."
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def small_catalog(root):
+    return make_catalog(root,
+                        compounds={"low-dose-naltrexone": LDN},
+                        conditions={"liver-cancer": {"name": "Liver Cancer", "specialist": "hepatologist or oncologist"},
+                                    "fibromyalgia": {"name": "Fibromyalgia", "specialist": "rheumatologist"}})
+
+
+@pytest.mark.parametrize("breakage,expected", [
+    (lambda c: (c / "compounds/low-dose-naltrexone.yaml").write_text(
+        (c / "compounds/low-dose-naltrexone.yaml").read_text().replace("safety_profile", "saftey_profile")),
+     "compounds/low-dose-naltrexone.yaml:4: unknown field 'saftey_profile' (did you mean 'safety_profile'?)"),
+    (lambda c: (c / "conditions/liver-cancer.yaml").write_text("name: Liver Cancer\n"),
+     "conditions/liver-cancer.yaml:1: file is missing the required field 'specialist'"),
+    (lambda c: (c / "conditions/liver-cancer.yaml").write_text("name: Liver Cancer\nspecialist: [a, b]\n"),
+     "conditions/liver-cancer.yaml:2: field 'specialist' must be text, not a list"),
+    (lambda c: (c / "conditions/liver-cancer.yaml").write_text("name: 42\nspecialist: oncologist\n"),
+     "conditions/liver-cancer.yaml:1: field 'name' must be text, not a number (42)"),
+    (lambda c: (c / "conditions/liver-cancer.yaml").write_text("name: 'Liver Cancer\nspecialist: oncologist\n"),
+     "conditions/liver-cancer.yaml:1: YAML syntax error: while scanning a quoted scalar, found unexpected end of stream"),
+    (lambda c: (c / "conditions/Liver_Cancer.yaml").write_text("name: L\nspecialist: s\n"),
+     "conditions/Liver_Cancer.yaml:1: 'Liver_Cancer' is not a valid slug for a file name: use lowercase a-z, 0-9 and single '-' between words only"),
+    (lambda c: write_yaml(c / "compounds/x.yaml", {**LDN, "conditions": ["liver-cancer", "lvier-cancer"]}),
+     "compounds/x.yaml:13: unknown condition 'lvier-cancer' in 'conditions' (did you mean 'liver-cancer'?)"),
+    (lambda c: write_yaml(c / "reviews/low-dose-naltrexone/asthma.yaml", {"research_note": "x"}),
+     "reviews/low-dose-naltrexone/asthma.yaml:1: no condition 'asthma' in the catalog for this review"),
+    (lambda c: write_yaml(c / "reviews/aspirin/liver-cancer.yaml", {"research_note": "x"}),
+     "reviews/aspirin/liver-cancer.yaml:1: no compound 'aspirin' in the catalog for this review"),
+    (lambda c: write_yaml(c / "reviews/low-dose-naltrexone/liver-cancer.yaml", {"reviewed_on": "2025-13-01"}),
+     "reviews/low-dose-naltrexone/liver-cancer.yaml:1: field 'reviewed_on' must be an ISO date such as 2026-01-31"),
+    (lambda c: write_yaml(c / "reviews/low-dose-naltrexone/liver-cancer.yaml", {"references": [{"title": "T"}]}),
+     "reviews/low-dose-naltrexone/liver-cancer.yaml:2: reference needs a 'url' or a 'pmid'"),
+    (lambda c: write_yaml(c / "site.yaml", {"paper": "legal"}),
+     "site.yaml:1: field 'paper' must be one of letter, a4, not 'legal'"),
+])
+def test_each_kind_of_broken_catalog_is_one_exact_line(tmp_path, breakage, expected):
+    catalog = small_catalog(tmp_path / "c")
+    breakage(catalog)
+    out = tmp_path / "out"
+    for command in (["check"], ["build", "--out", str(out)]):
+        result = run(*command, "--catalog", str(catalog))
+        assert result.exit_code == 1, result.output
+        assert result.output == f"{catalog}/{expected}\n{SUMMARY_1}\n"
+        assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_compound_listing_a_condition_twice_and_a_misplaced_review(tmp_path):
+    catalog = small_catalog(tmp_path / "c")
+    write_yaml(catalog / "compounds/x.yaml", {**LDN, "conditions": ["fibromyalgia"]})
+    write_yaml(catalog / "reviews/x/liver-cancer.yaml", {"research_note": "n"})
+    result = run("check", "--catalog", str(catalog))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{catalog}/reviews/x/liver-cancer.yaml:1: 'x' is not reviewed for 'liver-cancer' "
+        "(add it to the compound's 'conditions' list)")
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    catalog = small_catalog(tmp_path / "c")
+    (catalog / "conditions/liver-cancer.yaml").write_text("# no name\nspecalist: x\n")
+    (catalog / "conditions/fibromyalgia.yaml").write_text("")
+    result = run("check", "--catalog", str(catalog))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{catalog}/conditions/fibromyalgia.yaml:1: file is empty: expected a mapping of fields",
+        f"{catalog}/conditions/liver-cancer.yaml:2: file is missing the required field 'name'",
+        f"{catalog}/conditions/liver-cancer.yaml:2: unknown field 'specalist' (did you mean 'specialist'?)",
+        "3 problems in the catalog; nothing was written.",
+    ]
+
+
+def test_missing_catalog_directory(tmp_path):
+    result = run("check", "--catalog", str(tmp_path / "nope"))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == f"{tmp_path}/nope: no catalog directory here"
+
+
+def test_check_passes_a_good_catalog(tmp_path):
+    catalog = small_catalog(tmp_path / "c")
+    result = run("check", "--catalog", str(catalog))
+    assert result.exit_code == 0
+    assert result.output == f"{catalog}: ok (1 compound(s), 2 condition(s), 2 review(s))\n"
+
+
+def test_list_json(tmp_path):
+    catalog = small_catalog(tmp_path / "c")
+    result = run("list", "--catalog", str(catalog), "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert [c["slug"] for c in data["conditions"]] == ["fibromyalgia", "liver-cancer"]
+    assert data["compounds"] == [{"slug": "low-dose-naltrexone", "name": "Low-Dose Naltrexone (LDN)",
+                                  "class": "Opioid Antagonist / Immunomodulator"}]
+    assert [(r["compound"], r["condition"]) for r in data["reviews"]] == [
+        ("low-dose-naltrexone", "fibromyalgia"), ("low-dose-naltrexone", "liver-cancer")]
+
+
+def test_list_text(tmp_path):
+    result = run("list", "--catalog", str(small_catalog(tmp_path / "c")))
+    assert result.exit_code == 0
+    assert "  low-dose-naltrexone/liver-cancer\n" in result.output
+
+
+def test_version_and_help():
+    assert run("--version").output == f"publisher, version {__version__}\n"
+    for command in ([], ["build"], ["check"], ["list"]):
+        result = run(*command, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--format", "html,docx"], "Error: unknown format 'docx': choose from html, pdf"),
+    (["--compound", "aspirin"], "Error: no compound 'aspirin' in the catalog"),
+    (["--condition", "livercancer"], "Error: no condition 'livercancer' in the catalog (did you mean 'liver-cancer'?)"),
+])
+def test_bad_selection_is_a_usage_error(tmp_path, args, message):
+    out = tmp_path / "out"
+    result = run("build", "--catalog", str(small_catalog(tmp_path / "c")), "--out", str(out), *args)
+    assert result.exit_code == 2
+    assert result.output == message + "\n"
+    assert not out.exists()
+
+
+def test_build_filters_and_formats(tmp_path):
+    out = tmp_path / "out"
+    result = run("build", "--catalog", str(small_catalog(tmp_path / "c")), "--out", str(out),
+                 "--format", "html", "--condition", "fibromyalgia")
+    assert result.exit_code == 0, result.output
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    assert files == ["html/low-dose-naltrexone/fibromyalgia.html"]
+    assert not (out / "pdf").exists()
+    assert result.output.startswith("1 review(s) as html: ")
+
+
+def test_unwritable_output_is_a_clean_error(tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("a file, not a folder")
+    result = run("build", "--catalog", str(small_catalog(tmp_path / "c")), "--out", str(blocker / "sub"),
+                 "--format", "html")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "Traceback" not in result.output

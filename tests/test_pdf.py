@@ -1,0 +1,88 @@
+"""PDF handouts as a reader, a printer and a screen reader meet them."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from publisher import build
+from publisher.fetcher import ProjectOnlyFetcher
+
+LIVER = "pdf/low-dose-naltrexone/liver-cancer.pdf"
+
+
+def test_metadata_language_and_tags(shipped):
+    reader = PdfReader(shipped / LIVER)
+    meta = reader.metadata
+    assert meta.title == "Is Low-Dose Naltrexone (LDN) Safe for Liver Cancer Patients? — Research Review"
+    assert meta.author == "Insight Swarm Research Team"
+    assert meta.subject == "Safety of Low-Dose Naltrexone (LDN) for patients with Liver Cancer: a patient handout"
+    assert meta["/CreationDate"].startswith("D:20261101")  # site.yaml's edition_date, not the clock
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+
+
+def test_pages_are_letter_and_numbered(shipped):
+    reader = PdfReader(shipped / LIVER)
+    assert 2 <= len(reader.pages) <= 4
+    for number, page in enumerate(reader.pages, start=1):
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == (612, 792)
+        assert f"Page {number} of {len(reader.pages)}" in page.extract_text()
+
+
+def test_bookmarks_follow_the_headings(shipped):
+    outline = PdfReader(shipped / LIVER).outline
+    top = outline[0]
+    assert top.title == "Is Low-Dose Naltrexone (LDN) Safe for Liver Cancer Patients?"
+    sections = [item.title for item in outline[1] if not isinstance(item, list)]
+    assert sections == [
+        "General Safety Profile of Low-Dose Naltrexone (LDN)",
+        "Safety Considerations for Liver Cancer Patients Specifically",
+        "What the Published Literature Shows",
+        "Bottom Line on Safety",
+        "Frequently Asked Questions",
+    ]
+
+
+def test_fonts_are_the_vendored_ones_embedded_and_subset(shipped):
+    fonts = subprocess.run(["pdffonts", str(shipped / LIVER)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows, fonts
+    for row in rows:
+        name = row.split()[0]
+        assert "+" in name, f"{name} is not subset"
+        assert "Atkinson-Hyperlegible" in name or "DejaVu-Sans-Vendored" in name
+        assert " yes yes yes " in row  # embedded, subset, unicode map
+
+
+def test_qpdf_finds_no_structural_problem(shipped):
+    result = subprocess.run(["qpdf", "--check", str(shipped / LIVER)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a4_on_request_reflows_without_scaling(tmp_path, shipped):
+    from conftest import ROOT
+
+    build(ROOT / "catalog", tmp_path, formats="pdf", conditions=["liver-cancer"], paper="a4")
+    reader = PdfReader(tmp_path / LIVER)
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+    assert len(reader.pages) >= len(PdfReader(shipped / LIVER).pages)
+
+
+def test_fetcher_serves_project_files_only(tmp_path):
+    from publisher.resources import HANDOUT_CSS
+
+    fetcher = ProjectOnlyFetcher()
+    assert fetcher.fetch(HANDOUT_CSS.as_uri()).read().startswith(b"/*")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    for url in (secret.as_uri(), "file:///etc/passwd", "https://example.org/x.css",
+                "http://127.0.0.1/", HANDOUT_CSS.parent.as_uri() + "/../../etc/passwd"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 5
