@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import click
 
@@ -32,6 +33,28 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="publisher")
 def main() -> None:
     """Turn a catalog of medical safety reviews into patient handouts."""
+    _show_warnings()
+
+
+class _WarningHandler(logging.Handler):
+    """publisher's own warnings as one plain stderr line each, each said once."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.said: set[str] = set()
+
+    def emit(self, record):
+        message = record.getMessage()
+        if message not in self.said:
+            self.said.add(message)
+            click.echo(f"warning: {message}", err=True)
+
+
+def _show_warnings() -> None:
+    log = logging.getLogger("publisher")
+    if not any(isinstance(h, _WarningHandler) for h in log.handlers):
+        log.addHandler(_WarningHandler())
+    log.propagate = False
 
 
 @main.command("build")
