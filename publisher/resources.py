@@ -7,16 +7,14 @@ folders; ``pip install .`` installs the same folders inside the package.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
-
 
 
 def _folder(name: str) -> Path:
     checkout = Path(__file__).resolve().parent.parent
     if (checkout / "pyproject.toml").is_file() and (checkout / name).is_dir():
         return checkout / name
-    return Path(str(files(f"publisher.{name}")))
+    return Path(__file__).resolve().parent / name  # installed by `pip install .`
 
 
 LAYOUTS = _folder("layouts")

@@ -86,3 +86,22 @@ def test_fetcher_serves_project_files_only(tmp_path):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 5
+
+
+def test_a_template_asking_for_outside_files_gets_nothing(tmp_path):
+    from publisher.catalog import Site
+    from publisher.outputs.pdf import PdfOutput
+    from publisher.render import Renderer
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    output = PdfOutput(Renderer.create(Site()))
+    pdf = output.pdf_bytes(
+        f'<html><head><link rel="attachment" href="{secret.as_uri()}">'
+        f'<link rel="stylesheet" href="https://example.org/evil.css"></head>'
+        f'<body><p>text</p><img src="file:///etc/passwd"><img src="{secret.as_uri()}"></body></html>')
+    out = tmp_path / "x.pdf"
+    out.write_bytes(pdf)
+    reader = PdfReader(out)
+    assert not reader.attachments
+    assert set(output.fetcher.refused) == {secret.as_uri(), "https://example.org/evil.css", "file:///etc/passwd"}
