@@ -123,16 +123,6 @@ class Catalog:
     compounds: tuple[Compound, ...]
     conditions: tuple[Condition, ...]
     reviews: tuple[Review, ...] = field(repr=False)
-    files: tuple[Path, ...] = field(repr=False, default=())
-
-    def compound(self, slug: str) -> Compound:
-        return next(c for c in self.compounds if c.slug == slug)
-
-    def condition(self, slug: str) -> Condition:
-        return next(c for c in self.conditions if c.slug == slug)
-
-    def reviews_of(self, compound: Compound) -> tuple[Review, ...]:
-        return tuple(rv for rv in self.reviews if rv.compound == compound)
 
 
 def load_catalog(root: str | Path = "catalog") -> Catalog:
@@ -141,12 +131,11 @@ def load_catalog(root: str | Path = "catalog") -> Catalog:
     problems: list[Problem] = []
     if not root.is_dir():
         raise CatalogError([Problem(_shown(root), 0, "no catalog directory here")])
-    files: list[Path] = []
 
-    site = _load_site(root, problems, files)
-    conditions = {c.slug: c for c, _ in _load_kind(root, "conditions", CONDITION_FIELDS, _condition, problems, files) if c}
+    site = _load_site(root, problems)
+    conditions = {c.slug: c for c, _ in _load_kind(root, "conditions", CONDITION_FIELDS, _condition, problems) if c}
     compounds = {}
-    for compound, record in _load_kind(root, "compounds", COMPOUND_FIELDS, _compound, problems, files):
+    for compound, record in _load_kind(root, "compounds", COMPOUND_FIELDS, _compound, problems):
         _check_condition_slugs(record, conditions, problems)
         if compound:
             compounds[compound.slug] = compound
@@ -154,7 +143,7 @@ def load_catalog(root: str | Path = "catalog") -> Catalog:
         problems.append(Problem(_shown(root / "compounds"), 0, "the catalog has no compounds (expected compounds/<slug>.yaml)"))
     if not _yaml_files(root / "conditions", []):
         problems.append(Problem(_shown(root / "conditions"), 0, "the catalog has no conditions (expected conditions/<slug>.yaml)"))
-    overrides = _load_reviews(root, compounds, conditions, problems, files)
+    overrides = _load_reviews(root, compounds, conditions, problems)
     if problems:
         raise CatalogError(problems)
 
@@ -170,7 +159,6 @@ def load_catalog(root: str | Path = "catalog") -> Catalog:
         compounds=tuple(sorted(compounds.values(), key=lambda c: c.slug)),
         conditions=tuple(ordered_conditions),
         reviews=tuple(reviews),
-        files=tuple(sorted(files)),
     )
 
 
@@ -199,10 +187,9 @@ def _slug_of(path: Path, problems: list[Problem]) -> str | None:
     return None
 
 
-def _load_kind(root, kind, fields, build, problems, files):
+def _load_kind(root, kind, fields, build, problems):
     """Yield (object or None if invalid, record) for every readable file of compounds/ or conditions/."""
     for path in _yaml_files(root / kind, problems):
-        files.append(path)
         slug = _slug_of(path, problems)
         node = r.compose(path, _shown(path), problems)
         if node is None:
@@ -242,11 +229,10 @@ def _check_condition_slugs(record: r.Record, conditions: dict, problems: list[Pr
             problems.append(Problem(record.path, line, f"unknown condition '{slug}' in 'conditions'{hint}"))
 
 
-def _load_site(root: Path, problems: list[Problem], files: list[Path]) -> Site:
+def _load_site(root: Path, problems: list[Problem]) -> Site:
     path = root / "site.yaml"
     if not path.exists():
         return Site()
-    files.append(path)
     node = r.compose(path, _shown(path), problems)
     if node is None:
         return Site()
@@ -254,7 +240,7 @@ def _load_site(root: Path, problems: list[Problem], files: list[Path]) -> Site:
     return Site(**record.values)
 
 
-def _load_reviews(root, compounds, conditions, problems, files) -> dict[tuple[str, str], Review]:
+def _load_reviews(root, compounds, conditions, problems) -> dict[tuple[str, str], Review]:
     reviews: dict[tuple[str, str], Review] = {}
     folder = root / "reviews"
     if not folder.is_dir():
@@ -268,7 +254,6 @@ def _load_reviews(root, compounds, conditions, problems, files) -> dict[tuple[st
             continue
         compound = compounds.get(sub.name)
         for path in _yaml_files(sub, problems):
-            files.append(path)
             shown = _shown(path)
             node = r.compose(path, shown, problems)
             if node is None:
