@@ -64,9 +64,10 @@ def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
     names = value.split(",") if isinstance(value, str) else list(value)
     names = [n.strip().lower() for n in names if n.strip()]
     unknown = [n for n in names if n not in OUTPUTS]
-    if unknown or not names:
-        raise SelectionError(f"unknown format '{','.join(unknown)}': choose from {', '.join(FORMATS)}"
-                             if unknown else f"no format given: choose from {', '.join(FORMATS)}")
+    if unknown:
+        raise SelectionError(f"unknown format '{','.join(unknown)}': choose from {', '.join(FORMATS)}")
+    if not names:
+        raise SelectionError(f"no format given: choose from {', '.join(FORMATS)}")
     return tuple(f for f in FORMATS if f in names)
 
 

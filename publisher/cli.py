@@ -8,7 +8,7 @@ import logging
 import click
 
 from . import __version__
-from .build import FORMATS, build, select
+from .build import FORMATS, build
 from .catalog import load_catalog
 from .errors import PublisherError
 from .render import PAPER_SIZES
@@ -93,7 +93,7 @@ def check_command(catalog_dir):
 def list_command(catalog_dir, as_json):
     """List compounds, conditions and reviews."""
     catalog = load_catalog(catalog_dir)
-    reviews = select(catalog)
+    reviews = catalog.reviews
     if as_json:
         click.echo(json.dumps({
             "compounds": [{"slug": c.slug, "name": c.display_name, "class": c.drug_class}

@@ -31,12 +31,12 @@ class PdfOutput:
     name = "pdf"
 
     def __init__(self, renderer: Renderer):
-        has_fast_subsetter()  # imports WeasyPrint's libraries quietly, before anything else does
+        # First, so WeasyPrint's libraries load quietly and only our plain warning is shown.
+        if not has_fast_subsetter():
+            LOG.warning(SLOW_SUBSETTER)
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        if not has_fast_subsetter():
-            LOG.warning(SLOW_SUBSETTER)
         self.renderer = renderer
         self.fetcher = ProjectOnlyFetcher()
         self.font_config = FontConfiguration()
