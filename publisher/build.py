@@ -14,12 +14,13 @@ from typing import Callable, Iterable
 
 from .catalog import Catalog, Review, load_catalog
 from .errors import SelectionError
+from .outputs.booklet import BookletOutput
 from .outputs.html import HtmlOutput
 from .outputs.pdf import PdfOutput
 from .render import PAPER_SIZES, Renderer
 from .writer import Writer
 
-OUTPUTS = {cls.name: cls for cls in (HtmlOutput, PdfOutput)}
+OUTPUTS = {cls.name: cls for cls in (HtmlOutput, PdfOutput, BookletOutput)}
 FORMATS = tuple(OUTPUTS)
 
 
@@ -73,8 +74,12 @@ def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
 
 def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=None,
           compounds: Iterable[str] = (), conditions: Iterable[str] = (), paper: str | None = None,
-          progress: Callable[[str], None] | None = None) -> BuildReport:
-    """Build the selected reviews of ``catalog`` into ``out``; the library's entry point."""
+          duplex: bool = False, progress: Callable[[str], None] | None = None) -> BuildReport:
+    """Build the selected reviews of ``catalog`` into ``out``; the library's entry point.
+
+    Booklets bundle the selected reviews: filtering by condition gives compound booklets
+    holding only those conditions. ``duplex`` starts every booklet review on a right-hand page.
+    """
     started = time.perf_counter()
     loaded = load_catalog(catalog)
     chosen_formats = parse_formats(formats)
@@ -82,13 +87,13 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
     if paper is not None and paper not in PAPER_SIZES:
         raise SelectionError(f"unknown paper '{paper}': choose from {', '.join(PAPER_SIZES)}")
 
-    renderer = Renderer.create(loaded.site, paper)
+    renderer = Renderer.create(loaded.site, paper, duplex)
     writer = Writer(Path(out))
     for name in chosen_formats:
         output = OUTPUTS[name](renderer)
         for target in output.targets(reviews):
             writer.write(target.path, output.make(target))
-            if progress and target.review is not None:
+            if progress and (target.review or target.bundle):
                 progress(target.path)
     return BuildReport(out=Path(out), reviews=len(reviews), formats=chosen_formats, written=writer.written,
                        unchanged=writer.unchanged, seconds=time.perf_counter() - started)

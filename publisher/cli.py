@@ -69,11 +69,13 @@ def _show_warnings() -> None:
               help="Only this condition (repeatable).")
 @click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default=None,
               help="Page size (default: site.yaml's paper, else letter).")
+@click.option("--duplex", is_flag=True,
+              help="Booklets for double-sided printing: every review starts on a right-hand page.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def build_command(catalog_dir, out, formats, compounds, conditions, paper, quiet):
-    """Build HTML and PDF handouts for every review in the catalog."""
+def build_command(catalog_dir, out, formats, compounds, conditions, paper, duplex, quiet):
+    """Build handouts (HTML, PDF) and booklets for every review in the catalog."""
     report = build(catalog_dir, out, formats=formats, compounds=compounds, conditions=conditions,
-                   paper=paper)
+                   paper=paper, duplex=duplex)
     if not quiet:
         click.echo(report.summary())
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import jinja2
 
+from .bundles import Bundle
 from .catalog import Review, Site
 from .resources import LAYOUTS
 
@@ -35,22 +36,36 @@ def make_environment() -> jinja2.Environment:
 
 @dataclass
 class Renderer:
-    """Renders handouts; holds the Jinja environment so templates compile once per process."""
+    """Renders pages for one edition (site, paper, duplex); holds the Jinja environment so
+    templates compile once per process."""
 
     site: Site
     paper: str
     env: jinja2.Environment
+    duplex: bool = False
 
     @classmethod
-    def create(cls, site: Site, paper: str | None = None) -> "Renderer":
-        return cls(site=site, paper=paper or site.paper, env=make_environment())
+    def create(cls, site: Site, paper: str | None = None, duplex: bool = False) -> "Renderer":
+        return cls(site=site, paper=paper or site.paper, env=make_environment(), duplex=duplex)
 
     def handout(self, review: Review, stylesheet_href: str | None = None) -> str:
         """One review as a complete print HTML document."""
-        return self.env.get_template("handout.html.j2").render(
-            review=review,
-            site=self.site,
-            paper=PAPER_SIZES[self.paper],
-            date=review.reviewed_on or self.site.edition_date,
-            stylesheet_href=stylesheet_href,
-        )
+        return self._render("handout.html.j2", review=review, stylesheet_href=stylesheet_href,
+                            date=review.reviewed_on or self.site.edition_date)
+
+    def booklet_reviews(self, bundle: Bundle) -> str:
+        """Every review of a bundle in one document, each starting a new page."""
+        return self._render("booklet.html.j2", booklet=bundle)
+
+    def booklet_front(self, bundle: Bundle, pages: dict[str, int]) -> str:
+        """Cover and contents; ``pages`` maps each entry's anchor to its first page."""
+        return self._render("booklet-front.html.j2", booklet=bundle, pages=pages,
+                            date=bundle.edition_date(self.site))
+
+    def blank_page(self) -> str:
+        """One empty page, to end a double-sided booklet's front matter on a left-hand page."""
+        return self._render("blank.html.j2")
+
+    def _render(self, template: str, **context) -> str:
+        return self.env.get_template(template).render(
+            site=self.site, paper=PAPER_SIZES[self.paper], duplex=self.duplex, **context)

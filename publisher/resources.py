@@ -21,6 +21,7 @@ LAYOUTS = _folder("layouts")
 STYLES = _folder("styles")
 FONTS = STYLES / "fonts"
 HANDOUT_CSS = STYLES / "handout.css"
+BOOKLET_CSS = STYLES / "booklet.css"
 
 
 def style_files() -> list[Path]:

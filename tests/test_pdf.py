@@ -104,4 +104,4 @@ def test_a_template_asking_for_outside_files_gets_nothing(tmp_path):
     out.write_bytes(pdf)
     reader = PdfReader(out)
     assert not reader.attachments
-    assert set(output.fetcher.refused) == {secret.as_uri(), "https://example.org/evil.css", "file:///etc/passwd"}
+    assert set(output.typesetter.fetcher.refused) == {secret.as_uri(), "https://example.org/evil.css", "file:///etc/passwd"}

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from weasyprint import HTML
-
 from publisher.catalog import load_catalog
-from publisher.outputs.pdf import PDF_OPTIONS, PdfOutput
+from publisher.outputs.pdf import PdfOutput
 from publisher.render import Renderer
-from publisher.resources import LAYOUTS
 
 from conftest import ROOT
 
@@ -17,10 +14,7 @@ HEADINGS = {"h1", "h2", "h3"}
 
 def laid_out_pages(review, site, paper=None):
     output = PdfOutput(Renderer.create(site, paper))
-    html = HTML(string=output.renderer.handout(review), base_url=str(LAYOUTS / "handout.html.j2"),
-                url_fetcher=output.fetcher)
-    options = {k: v for k, v in PDF_OPTIONS.items() if k == "pdf_tags"}
-    return html.render(stylesheets=[output.stylesheet], font_config=output.font_config, **options).pages
+    return output.typesetter.layout(output.renderer.handout(review)).pages
 
 
 def lines_of(page):

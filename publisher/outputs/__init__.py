@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..bundles import Bundle
 from ..catalog import Review
 
 
 @dataclass(frozen=True)
 class Target:
-    """One output file: where it goes, and the review it shows (None for shared assets)."""
+    """One output file: where it goes, and what it shows: one review (handouts), a bundle of
+    reviews (booklets, EPUBs), or neither (shared assets)."""
 
     path: str
     review: Review | None = None
+    bundle: Bundle | None = None
 
 
 def review_path(folder: str, review: Review, suffix: str) -> str:

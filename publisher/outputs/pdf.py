@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..catalog import Review
 from ..fetcher import LOG, ProjectOnlyFetcher
 from ..render import Renderer
@@ -27,21 +29,39 @@ def has_fast_subsetter() -> bool:
     return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
-class PdfOutput:
-    name = "pdf"
+class Typesetter:
+    """WeasyPrint, set up once per process: the fetcher, one font configuration and the parsed
+    stylesheets, shared by every document this output lays out."""
 
-    def __init__(self, renderer: Renderer):
+    def __init__(self, stylesheets: list[Path]):
         # First, so WeasyPrint's libraries load quietly and only our plain warning is shown.
         if not has_fast_subsetter():
             LOG.warning(SLOW_SUBSETTER)
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        self.renderer = renderer
         self.fetcher = ProjectOnlyFetcher()
         self.font_config = FontConfiguration()
-        self.stylesheet = CSS(filename=str(HANDOUT_CSS), url_fetcher=self.fetcher,
-                              font_config=self.font_config)
+        self.stylesheets = [CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
+                            for path in stylesheets]
+
+    def layout(self, html: str):
+        """HTML text -> a laid-out ``weasyprint.Document``."""
+        from weasyprint import HTML
+
+        document = HTML(string=html, base_url=str(LAYOUTS / "handout.html.j2"), url_fetcher=self.fetcher)
+        return document.render(stylesheets=self.stylesheets, font_config=self.font_config, **PDF_OPTIONS)
+
+    def pdf(self, document, finisher=None) -> bytes:
+        return document.write_pdf(finisher=finisher, **PDF_OPTIONS)
+
+
+class PdfOutput:
+    name = "pdf"
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+        self.typesetter = Typesetter([HANDOUT_CSS])
 
     def targets(self, reviews: list[Review]) -> list[Target]:
         return [Target(review_path("pdf", r, "pdf"), r) for r in reviews]
@@ -50,7 +70,4 @@ class PdfOutput:
         return self.pdf_bytes(self.renderer.handout(target.review))
 
     def pdf_bytes(self, html: str) -> bytes:
-        from weasyprint import HTML
-
-        document = HTML(string=html, base_url=str(LAYOUTS / "handout.html.j2"), url_fetcher=self.fetcher)
-        return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config, **PDF_OPTIONS)
+        return self.typesetter.pdf(self.typesetter.layout(html))

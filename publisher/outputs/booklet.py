@@ -1,0 +1,60 @@
+"""Booklets: every review of a compound (or of a condition) in one PDF, with a cover,
+contents, bookmarks and one page-number sequence.
+
+The reviews are laid out as one WeasyPrint document, so fonts are embedded once and the
+booklet costs no more than its handouts. The cover and contents are laid out after them,
+as a second document, from the page each review actually starts on; ``Document.copy``
+joins the two, which keeps links, bookmarks and the tagged structure (merging finished
+PDFs with pypdf would drop the structure tree). Front matter is numbered i, ii, ... and
+the reviews 1, 2, ... both on the page and in the PDF's page labels.
+"""
+
+from __future__ import annotations
+
+from ..bundles import Bundle, bundles
+from ..catalog import Review
+from ..render import Renderer
+from ..resources import BOOKLET_CSS, HANDOUT_CSS
+from . import Target
+from .pdf import Typesetter
+
+
+class BookletOutput:
+    name = "booklet"
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+        self.typesetter = Typesetter([HANDOUT_CSS, BOOKLET_CSS])
+
+    def targets(self, reviews: list[Review]) -> list[Target]:
+        return [Target(bundle.path("booklets", "pdf"), bundle=bundle) for bundle in bundles(reviews)]
+
+    def make(self, target: Target) -> bytes:
+        bundle = target.bundle
+        body = self.typesetter.layout(self.renderer.booklet_reviews(bundle))
+        starts = {entry.anchor: None for entry in bundle.entries}
+        for number, page in enumerate(body.pages, start=1):
+            for anchor in page.anchors:
+                if anchor in starts and starts[anchor] is None:
+                    starts[anchor] = number
+        front = self.typesetter.layout(self.renderer.booklet_front(bundle, starts))
+        front_pages = list(front.pages)
+        if self.renderer.duplex and len(front_pages) % 2:
+            front_pages.append(self._blank_page())  # the first review must fall on a right-hand page
+        booklet = front.copy(front_pages + body.pages)
+        return self.typesetter.pdf(booklet, finisher=_page_labels(len(front_pages)))
+
+    def _blank_page(self):
+        return self.typesetter.layout(self.renderer.blank_page()).pages[0]
+
+
+def _page_labels(front_pages: int):
+    """A WeasyPrint finisher: label front matter i, ii, ... and the reviews 1, 2, ..."""
+    import pydyf
+
+    def finish(document, pdf):
+        nums = pydyf.Array([0, pydyf.Dictionary({"S": "/r"}),
+                            front_pages, pydyf.Dictionary({"S": "/D"})])
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+
+    return finish
