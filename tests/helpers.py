@@ -56,10 +56,15 @@ def pdf_pages(path: Path) -> list[str]:
 
 def pdf_body_text(path: Path, furniture: list[str]) -> str:
     """The running text of a PDF: pages joined, margin-box lines (running head, footer) dropped."""
+    return body_text(pdf_pages(path), furniture)
+
+
+def body_text(pages: list[str], furniture: list[str]) -> str:
+    """Page texts joined without their margin-box lines: running head, footer, 'Page N of M'."""
     body = []
-    for page in pdf_pages(path):
-        lines = [ln for ln in page.splitlines()
-                 if ln.strip() not in furniture and not re.fullmatch(r"Page \d+ of \d+", ln.strip())]
+    for page in pages:
+        lines = [re.sub(r"\s*Page \d+ of \d+$", "", ln.strip()) for ln in page.splitlines()]
+        lines = [ln for ln in lines if ln and ln not in furniture]
         body.append("\n".join(lines))
     return squash("\n".join(body))
 
@@ -69,3 +74,43 @@ def seed_lines(name: str) -> list[str]:
     text = (SEEDS / name).read_text(encoding="utf-8")
     lines = [ln.strip().lstrip("•").strip() for ln in text.splitlines()]
     return [ln for ln in lines if ln and not ln.startswith(MARKETING)]
+
+
+HOSTILE = "<script>alert(1)</script> {{ 7*7 }} {% raw %} <img src=\"file:///etc/passwd\">"
+
+
+def unseen(root: Path) -> Path:
+    return make_catalog(
+        root,
+        compounds={
+            "curcumin": {
+                "name": "Curcumin", "class": "Polyphenol / Dietary Supplement",
+                "safety_profile": "Generally well tolerated; high doses may cause GI upset",
+                "regulatory_status": "Sold as a dietary supplement; not FDA-approved for any disease",
+                "evidence_level": "Small randomized trials; heterogeneous formulations",
+                "mechanism": "NF-κB inhibition → reduced cytokine signalling; antioxidant",
+                "conditions": ["sjogrens-syndrome", "hostile"],
+            },
+            "zz-hostile": {
+                "name": HOSTILE, "short_name": "<b>bold</b>", "class": "{{ config }}",
+                "safety_profile": "a & b < c > d \" ' ", "regulatory_status": "{% include '/etc/passwd' %}",
+                "evidence_level": "<link rel=attachment href=\"file:///etc/passwd\">",
+                "mechanism": "<style>@import url(http://127.0.0.1/x.css)</style>",
+            },
+        },
+        conditions={
+            "sjogrens-syndrome": {"name": "Sjögren’s Syndrome", "specialist": "rheumatologist"},
+            "hostile": {"name": "Ünïcödé <i>Condition</i> {{ 7*7 }}", "specialist": "<script>doc</script>"},
+            "not-for-curcumin": {"name": "Gout", "specialist": "rheumatologist"},
+        },
+        reviews={("curcumin", "sjogrens-syndrome"): {
+            "research_note": "Two small trials in Sjögren’s Syndrome reported no serious adverse events.",
+            "reviewed_on": "2026-03-05",
+            "references": [
+                {"title": "A trial of curcumin & dry eye", "pmid": 12345678},
+                {"title": "Registry entry", "url": "https://clinicaltrials.gov/study/NCT00000000?very=long&query=string"},
+            ],
+        }},
+        site={"publisher": "Clinique Élan", "medical_advisor": "Dr. Ana Müller", "language": "fr",
+              "edition_date": "2026-02-01", "disclaimer": "Ce document ne remplace pas un avis médical."},
+    )

@@ -12,67 +12,19 @@ from pypdf import PdfReader
 from publisher import build
 from publisher.writer import write_atomic
 
-from helpers import make_catalog, pdf_body_text, squash
+from helpers import pdf_body_text, squash, unseen
 
-HOSTILE = "<script>alert(1)</script> {{ 7*7 }} {% raw %} <img src=\"file:///etc/passwd\">"
-
-
-def unseen(root: Path) -> Path:
-    return make_catalog(
-        root,
-        compounds={
-            "curcumin": {
-                "name": "Curcumin", "class": "Polyphenol / Dietary Supplement",
-                "safety_profile": "Generally well tolerated; high doses may cause GI upset",
-                "regulatory_status": "Sold as a dietary supplement; not FDA-approved for any disease",
-                "evidence_level": "Small randomized trials; heterogeneous formulations",
-                "mechanism": "NF-κB inhibition → reduced cytokine signalling; antioxidant",
-                "conditions": ["sjogrens-syndrome", "hostile"],
-            },
-            "zz-hostile": {
-                "name": HOSTILE, "short_name": "<b>bold</b>", "class": "{{ config }}",
-                "safety_profile": "a & b < c > d \" ' ", "regulatory_status": "{% include '/etc/passwd' %}",
-                "evidence_level": "<link rel=attachment href=\"file:///etc/passwd\">",
-                "mechanism": "<style>@import url(http://127.0.0.1/x.css)</style>",
-            },
-        },
-        conditions={
-            "sjogrens-syndrome": {"name": "Sjögren’s Syndrome", "specialist": "rheumatologist"},
-            "hostile": {"name": "Ünïcödé <i>Condition</i> {{ 7*7 }}", "specialist": "<script>doc</script>"},
-            "not-for-curcumin": {"name": "Gout", "specialist": "rheumatologist"},
-        },
-        reviews={("curcumin", "sjogrens-syndrome"): {
-            "research_note": "Two small trials in Sjögren’s Syndrome reported no serious adverse events.",
-            "reviewed_on": "2026-03-05",
-            "references": [
-                {"title": "A trial of curcumin & dry eye", "pmid": 12345678},
-                {"title": "Registry entry", "url": "https://clinicaltrials.gov/study/NCT00000000?very=long&query=string"},
-            ],
-        }},
-        site={"publisher": "Clinique Élan", "medical_advisor": "Dr. Ana Müller", "language": "fr",
-              "edition_date": "2026-02-01", "disclaimer": "Ce document ne remplace pas un avis médical."},
-    )
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("unseen")
-    catalog = unseen(root / "catalog")
-    build(catalog, root / "out")
-    return root / "out"
-
-
-def test_builds_exactly_its_reviews(built):
-    html = sorted(p.relative_to(built / "html").as_posix() for p in (built / "html").rglob("*.html"))
-    pdf = sorted(p.relative_to(built / "pdf").as_posix() for p in (built / "pdf").rglob("*.pdf"))
+def test_builds_exactly_its_reviews(unseen_built):
+    html = sorted(p.relative_to(unseen_built / "html").as_posix() for p in (unseen_built / "html").rglob("*.html"))
+    pdf = sorted(p.relative_to(unseen_built / "pdf").as_posix() for p in (unseen_built / "pdf").rglob("*.pdf"))
     assert html == ["curcumin/hostile.html", "curcumin/sjogrens-syndrome.html",
                     "zz-hostile/hostile.html", "zz-hostile/not-for-curcumin.html",
                     "zz-hostile/sjogrens-syndrome.html"]
     assert pdf == [p.replace(".html", ".pdf") for p in html]
 
 
-def test_override_and_references_are_printed(built):
-    pdf = built / "pdf/curcumin/sjogrens-syndrome.pdf"
+def test_override_and_references_are_printed(unseen_built):
+    pdf = unseen_built / "pdf/curcumin/sjogrens-syndrome.pdf"
     text = pdf_body_text(pdf, furniture=["Clinique Élan"])
     assert "Two small trials in Sjögren’s Syndrome reported no serious adverse events." in text
     assert "There is limited published research" not in text
@@ -89,32 +41,32 @@ def test_override_and_references_are_printed(built):
     assert "https://pubmed.ncbi.nlm.nih.gov/12345678/" in links
 
 
-def test_hostile_text_stays_text(built):
-    source = (built / "html/zz-hostile/hostile.html").read_text(encoding="utf-8")
+def test_hostile_text_stays_text(unseen_built):
+    source = (unseen_built / "html/zz-hostile/hostile.html").read_text(encoding="utf-8")
     assert "<script>" not in source and "<img" not in source and "<b>bold" not in source
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in source
     assert "49" not in source
     assert "<link rel=attachment" not in source and "<style>@import" not in source
-    text = squash("".join(p.extract_text() for p in PdfReader(built / "pdf/zz-hostile/hostile.pdf").pages))
+    text = squash("".join(p.extract_text() for p in PdfReader(unseen_built / "pdf/zz-hostile/hostile.pdf").pages))
     assert '<script>alert(1)</script> {{ 7*7 }} {% raw %} <img src="file:///etc/passwd">' in text
     assert "Ünïcödé <i>Condition</i> {{ 7*7 }}" in text
     assert "<style>@import url(http://127.0.0.1/x.css)</style>".replace(" ", "") in text.replace(" ", "")
     assert "root:x:0" not in text
-    assert not PdfReader(built / "pdf/zz-hostile/hostile.pdf").attachments
+    assert not PdfReader(unseen_built / "pdf/zz-hostile/hostile.pdf").attachments
 
 
-def test_rebuild_is_byte_identical(built, tmp_path):
+def test_rebuild_is_byte_identical(unseen_built, tmp_path):
     catalog = unseen(tmp_path / "catalog")
     build(catalog, tmp_path / "again")
     def digest(root):
         return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                 for p in sorted(root.rglob("*")) if p.is_file()}
-    assert digest(tmp_path / "again") == digest(built)
+    assert digest(tmp_path / "again") == digest(unseen_built)
 
 
-def test_second_build_rewrites_nothing(built, tmp_path):
+def test_second_build_rewrites_nothing(unseen_built, tmp_path):
     catalog = unseen(tmp_path / "catalog")
-    report = build(catalog, built)
+    report = build(catalog, unseen_built)
     assert report.written == [] and len(report.unchanged) > 0
 
 
@@ -131,8 +83,8 @@ def test_interrupted_write_leaves_old_file_whole(tmp_path, monkeypatch):
     assert [p.name for p in target.parent.iterdir()] == ["a.pdf"]
 
 
-def test_limited_compound_skips_other_conditions(built):
-    assert not (built / "html/curcumin/not-for-curcumin.html").exists()
+def test_limited_compound_skips_other_conditions(unseen_built):
+    assert not (unseen_built / "html/curcumin/not-for-curcumin.html").exists()
     # Without a review date, the site's edition date stamps the PDF.
-    meta = PdfReader(built / "pdf/zz-hostile/sjogrens-syndrome.pdf").metadata
+    meta = PdfReader(unseen_built / "pdf/zz-hostile/sjogrens-syndrome.pdf").metadata
     assert meta["/CreationDate"].startswith("D:20260201")
