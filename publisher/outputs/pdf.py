@@ -29,6 +29,32 @@ def has_fast_subsetter() -> bool:
     return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
+def _remember_page_references() -> None:
+    """Make pydyf's ``PDF.page_references`` remember its answer.
+
+    pydyf (0.13) rebuilds the tuple of every page's reference on each access, and WeasyPrint's
+    tagged-PDF code reads it once per structure element: O(pages x elements), half a second
+    for a 150-page booklet and growing with the square of its length. The answer only
+    changes when a page is added, so it is cached against the page count. Output is
+    byte-identical (bench/README.md).
+    """
+    import pydyf
+
+    compute = pydyf.PDF.page_references
+    if getattr(compute.fget, "remembers", False):
+        return
+
+    def page_references(pdf):
+        kids = pdf.pages["Kids"]
+        cached = pdf.__dict__.get("_publisher_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = pdf.__dict__["_publisher_page_references"] = (len(kids), compute.fget(pdf))
+        return cached[1]
+
+    page_references.remembers = True
+    pydyf.PDF.page_references = property(page_references)
+
+
 class Typesetter:
     """WeasyPrint, set up once per process: the fetcher, one font configuration and the parsed
     stylesheets, shared by every document this output lays out."""
@@ -40,6 +66,7 @@ class Typesetter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        _remember_page_references()
         self.fetcher = ProjectOnlyFetcher()
         self.font_config = FontConfiguration()
         self.stylesheets = [CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
