@@ -15,12 +15,13 @@ from typing import Callable, Iterable
 from .catalog import Catalog, Review, load_catalog
 from .errors import SelectionError
 from .outputs.booklet import BookletOutput
+from .outputs.epub import EpubOutput
 from .outputs.html import HtmlOutput
 from .outputs.pdf import PdfOutput
 from .render import PAPER_SIZES, Renderer
 from .writer import Writer
 
-OUTPUTS = {cls.name: cls for cls in (HtmlOutput, PdfOutput, BookletOutput)}
+OUTPUTS = {cls.name: cls for cls in (HtmlOutput, PdfOutput, BookletOutput, EpubOutput)}
 FORMATS = tuple(OUTPUTS)
 
 

@@ -7,6 +7,7 @@ such as ``{{ 7*7 }}`` or ``<script>`` is printed as it is, never evaluated or ob
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 
 import jinja2
@@ -61,6 +62,25 @@ class Renderer:
         """Cover and contents; ``pages`` maps each entry's anchor to its first page."""
         return self._render("booklet-front.html.j2", booklet=bundle, pages=pages,
                             date=bundle.edition_date(self.site))
+
+    def epub_review(self, review: Review) -> str:
+        """One review as an EPUB content document (XHTML), from the handout's own partial."""
+        return self._render("epub-review.xhtml.j2", review=review)
+
+    def epub_cover_page(self, bundle: Bundle) -> str:
+        return self._render("epub-cover.xhtml.j2", booklet=bundle)
+
+    def epub_title(self, bundle: Bundle) -> str:
+        return self._render("epub-title.xhtml.j2", booklet=bundle, date=bundle.edition_date(self.site))
+
+    def epub_cover(self, bundle: Bundle) -> str:
+        """The cover image as SVG: drawn from the catalog, nothing fetched or hand-made."""
+        return self._render("cover.svg.j2", booklet=bundle, lines=textwrap.wrap(bundle.name, 18, max_lines=6, placeholder=" …"),
+                            date=bundle.edition_date(self.site))
+
+    def phrase(self, name: str, *args) -> str:
+        """A short phrase from ``wording.j2`` (a title, a subtitle) for metadata."""
+        return str(getattr(self.env.get_template("wording.j2").module, name)(*args))
 
     def blank_page(self) -> str:
         """One empty page, to end a double-sided booklet's front matter on a left-hand page."""

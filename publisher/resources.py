@@ -22,6 +22,7 @@ STYLES = _folder("styles")
 FONTS = STYLES / "fonts"
 HANDOUT_CSS = STYLES / "handout.css"
 BOOKLET_CSS = STYLES / "booklet.css"
+EPUB_CSS = STYLES / "epub.css"
 
 
 def style_files() -> list[Path]:

@@ -1,0 +1,127 @@
+"""EPUB 3 books: every review of a compound (or of a condition), reflowable, for phones,
+e-readers and screen readers; the same bundles as the booklets.
+
+EbookLib assembles the package (OPF, nav, NCX). It is not reproducible on its own: it
+invents a random identifier, stamps ``dcterms:modified`` with the clock and writes zip
+entries with the current time. Here the identifier is derived from the bundle's slug, the
+dates come from the catalog, and the zip is repacked with fixed entry times and order,
+``mimetype`` first and stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+import zipfile
+
+from ..bundles import Bundle, bundles
+from ..catalog import Review
+from ..render import Renderer
+from ..resources import EPUB_CSS
+from . import Target
+
+# When the catalog has no date at all: a fixed date, never the clock (zip's own epoch).
+NO_DATE = dt.date(1980, 1, 1)
+
+ACCESSIBILITY = [
+    ("schema:accessMode", "textual"),
+    ("schema:accessMode", "visual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityHazard", "none"),
+    ("schema:accessibilitySummary",
+     "Text with headings for every section, a table of contents and a described cover image; "
+     "no content depends on colour, sound or motion, and text can be resized and restyled."),
+]
+
+
+def book_identifier(bundle: Bundle, site_url: str | None) -> str:
+    """A UUID derived from the publisher and the bundle's slug: the same book keeps its identity."""
+    name = f"{site_url or 'urn:publisher'}/epub/{bundle.kind}/{bundle.slug}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+class EpubOutput:
+    name = "epub"
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+        self.stylesheet = EPUB_CSS.read_bytes()
+
+    def targets(self, reviews: list[Review]) -> list[Target]:
+        return [Target(bundle.path("epub", "epub"), bundle=bundle) for bundle in bundles(reviews)]
+
+    def make(self, target: Target) -> bytes:
+        from ebooklib import epub
+
+        bundle, site, render = target.bundle, self.renderer.site, self.renderer
+        date = bundle.edition_date(site) or NO_DATE
+        title = render.phrase("booklet_title", bundle)
+
+        book = epub.EpubBook()
+        book.set_identifier(book_identifier(bundle, site.url))
+        book.set_title(title)
+        book.set_language(site.language)
+        book.add_author(site.publisher)
+        book.add_metadata("DC", "publisher", site.publisher)
+        book.add_metadata("DC", "date", date.isoformat())
+        book.add_metadata("DC", "description", render.phrase("bundle_subtitle", bundle))
+        for prop, value in ACCESSIBILITY:
+            book.add_metadata(None, "meta", value, {"property": prop})
+
+        style = epub.EpubItem(uid="style", file_name="style/epub.css", media_type="text/css",
+                              content=self.stylesheet)
+        book.add_item(style)
+        book.set_cover("images/cover.svg", render.epub_cover(bundle).encode("utf-8"), create_page=False)
+        cover_page = self._page(epub, "cover", "cover.xhtml", "Cover", render.epub_cover_page(bundle), style)
+        book.add_item(cover_page)
+        title_page = self._page(epub, "title", "title.xhtml", "Title page", render.epub_title(bundle), style)
+        book.add_item(title_page)
+        chapters = []
+        for n, entry in enumerate(bundle.entries, start=1):
+            chapter = self._page(epub, f"review-{n}", f"{entry.review.compound.slug}--{entry.review.condition.slug}.xhtml",
+                                 entry.label, render.epub_review(entry.review), style)
+            book.add_item(chapter)
+            chapters.append(chapter)
+
+        book.toc = [title_page, *chapters]
+        book.guide = [{"type": "cover", "href": "cover.xhtml", "title": "Cover"},
+                      {"type": "title-page", "href": "title.xhtml", "title": "Title page"},
+                      {"type": "text", "href": chapters[0].file_name, "title": "Start of content"}]
+        nav = epub.EpubNav(title="Contents")
+        nav.add_item(style)
+        book.add_item(epub.EpubNcx())
+        book.add_item(nav)
+        book.spine = [cover_page, title_page, nav, *chapters]
+
+        raw = io.BytesIO()
+        epub.write_epub(raw, book, {"mtime": dt.datetime(date.year, date.month, date.day),
+                                    "epub3_landmark": True, "landmark_title": "Landmarks",
+                                    "raise_exceptions": True})
+        return repack(raw.getvalue(), date)
+
+    @staticmethod
+    def _page(epub, uid, file_name, title, content, style):
+        page = epub.EpubHtml(uid=uid, file_name=file_name, title=title, lang=None, content=content)
+        page.add_item(style)
+        return page
+
+
+def repack(data: bytes, date: dt.date) -> bytes:
+    """The same zip with fixed entry times, permissions and order; ``mimetype`` first, stored."""
+    stamp = (date.year, date.month, date.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        names = source.namelist()
+        for name in ["mimetype", *(n for n in names if n != "mimetype")]:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(name), compresslevel=9)
+    return out.getvalue()
