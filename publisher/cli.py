@@ -73,7 +73,7 @@ def _show_warnings() -> None:
               help="Booklets for double-sided printing: every review starts on a right-hand page.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def build_command(catalog_dir, out, formats, compounds, conditions, paper, duplex, quiet):
-    """Build handouts (HTML, PDF) and booklets for every review in the catalog."""
+    """Build handouts (HTML, PDF), booklets and EPUBs for every review in the catalog."""
     report = build(catalog_dir, out, formats=formats, compounds=compounds, conditions=conditions,
                    paper=paper, duplex=duplex)
     if not quiet:

@@ -79,8 +79,9 @@ class Renderer:
                             date=bundle.edition_date(self.site))
 
     def phrase(self, name: str, *args) -> str:
-        """A short phrase from ``wording.j2`` (a title, a subtitle) for metadata."""
-        return str(getattr(self.env.get_template("wording.j2").module, name)(*args))
+        """A short phrase from ``wording.j2`` (a title, a subtitle) as plain text, for metadata
+        that its own writer escapes (the macro's output is HTML-escaped)."""
+        return getattr(self.env.get_template("wording.j2").module, name)(*args).unescape()
 
     def blank_page(self) -> str:
         """One empty page, to end a double-sided booklet's front matter on a left-hand page."""

@@ -11,7 +11,7 @@ the reviews 1, 2, ... both on the page and in the PDF's page labels.
 
 from __future__ import annotations
 
-from ..bundles import Bundle, bundles
+from ..bundles import bundles
 from ..catalog import Review
 from ..render import Renderer
 from ..resources import BOOKLET_CSS, HANDOUT_CSS
