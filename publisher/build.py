@@ -1,12 +1,15 @@
-"""One build: load and check the catalog, choose reviews, make every output, write them.
+"""One build: load and check the catalog, choose reviews, work out what is out of date,
+make it (in parallel), write it, and forget outputs whose review is gone.
 
-Everything that can be checked is checked before the first byte is written (as
-MkDocs does): a broken catalog or an unknown slug leaves the output folder untouched.
+Everything that can be checked is checked before the first byte is written (as MkDocs
+does): a broken catalog or an unknown slug leaves the output folder untouched. Outputs are
+remade only when the hash of what they are made from changes (see fingerprint.py).
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,15 +17,15 @@ from typing import Callable, Iterable
 
 from .catalog import Catalog, Review, load_catalog
 from .errors import SelectionError
-from .outputs.booklet import BookletOutput
-from .outputs.epub import EpubOutput
-from .outputs.html import HtmlOutput
-from .outputs.pdf import PdfOutput
-from .render import PAPER_SIZES, Renderer
+from .fingerprint import Fingerprints
+from .formats import FORMATS, OUTPUTS, TYPESET
+from .manifest import Manifest
+from .render import PAPER_SIZES, make_environment
+from .workers import Edition, Pool
 from .writer import Writer
 
-OUTPUTS = {cls.name: cls for cls in (HtmlOutput, PdfOutput, BookletOutput, EpubOutput)}
-FORMATS = tuple(OUTPUTS)
+# progress(done, total, path): called in the main process as each output is written
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -32,13 +35,20 @@ class BuildReport:
     out: Path
     reviews: int
     formats: tuple[str, ...]
-    written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    built: list[str] = field(default_factory=list)  # made this time
+    skipped: list[str] = field(default_factory=list)  # up to date: not made again
+    removed: list[str] = field(default_factory=list)  # their review is gone from the catalog
+    written: list[str] = field(default_factory=list)  # built, and different from what was on disk
     seconds: float = 0.0
 
+    @property
+    def unchanged(self) -> list[str]:
+        """Outputs whose file did not change: skipped, or made again to the same bytes."""
+        return sorted(set(self.skipped) | (set(self.built) - set(self.written)))
+
     def summary(self) -> str:
-        return (f"{self.reviews} review(s) as {', '.join(self.formats)}: {len(self.written)} file(s) written, "
-                f"{len(self.unchanged)} unchanged, in {self.out} ({self.seconds:.1f} s)")
+        return (f"built {len(self.built):,}, skipped {len(self.skipped):,} unchanged, "
+                f"removed {len(self.removed):,} stale in {self.seconds:.1f} s")
 
 
 def select(catalog: Catalog, compounds: Iterable[str] = (), conditions: Iterable[str] = ()) -> list[Review]:
@@ -75,11 +85,14 @@ def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
 
 def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=None,
           compounds: Iterable[str] = (), conditions: Iterable[str] = (), paper: str | None = None,
-          duplex: bool = False, progress: Callable[[str], None] | None = None) -> BuildReport:
+          duplex: bool = False, jobs: int | None = None, force: bool = False, scheduler: str | None = None,
+          progress: Progress | None = None) -> BuildReport:
     """Build the selected reviews of ``catalog`` into ``out``; the library's entry point.
 
-    Booklets bundle the selected reviews: filtering by condition gives compound booklets
-    holding only those conditions. ``duplex`` starts every booklet review on a right-hand page.
+    Booklets and EPUBs bundle the selected reviews: filtering by condition gives compound
+    booklets holding only those conditions. ``duplex`` starts every booklet review on a
+    right-hand page. ``jobs`` worker processes (default: every core) make the outputs, or
+    the Dask cluster at ``scheduler``; ``force`` remakes outputs that are up to date.
     """
     started = time.perf_counter()
     loaded = load_catalog(catalog)
@@ -87,14 +100,61 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
     reviews = select(loaded, compounds, conditions)
     if paper is not None and paper not in PAPER_SIZES:
         raise SelectionError(f"unknown paper '{paper}': choose from {', '.join(PAPER_SIZES)}")
+    if jobs is not None and jobs < 1:
+        raise SelectionError(f"--jobs must be 1 or more, not {jobs}")
 
-    renderer = Renderer.create(loaded.site, paper, duplex)
-    writer = Writer(Path(out))
+    out = Path(out)
+    edition = Edition(loaded.site, paper or loaded.site.paper, duplex)
+    fingerprints = Fingerprints(make_environment(), loaded.site, {"paper": edition.paper, "duplex": duplex})
+    manifest = Manifest(out) if force else Manifest.load(out)
+    report = BuildReport(out=out, reviews=len(reviews), formats=chosen_formats)
+
+    tasks, prints = [], {}
     for name in chosen_formats:
-        output = OUTPUTS[name](renderer)
-        for target in output.targets(reviews):
-            writer.write(target.path, output.make(target))
-            if progress and (target.review or target.bundle):
-                progress(target.path)
-    return BuildReport(out=Path(out), reviews=len(reviews), formats=chosen_formats, written=writer.written,
-                       unchanged=writer.unchanged, seconds=time.perf_counter() - started)
+        for target in OUTPUTS[name].targets(reviews):
+            prints[target.path] = fingerprints.of(OUTPUTS[name], target)
+            if manifest.is_fresh(target.path, prints[target.path]):
+                report.skipped.append(target.path)
+            else:
+                tasks.append((name, target))
+
+    writer = Writer(out)
+    try:
+        _remove_stale(loaded, manifest, out, report)
+        if any(name in TYPESET for name, _ in tasks):
+            _warn_if_slow_subsetter()
+        with Pool(jobs or os.cpu_count() or 1, scheduler) as pool:
+            for path, data in pool.run(edition, tasks):
+                writer.write(path, data)
+                manifest.record(path, prints[path], len(data))
+                report.built.append(path)
+                if progress:
+                    progress(len(report.built), len(tasks), path)
+    finally:  # also when interrupted: what was finished is not made again
+        if out.is_dir():
+            manifest.save()
+    report.built.sort()
+    report.written = sorted(writer.written)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _remove_stale(catalog: Catalog, manifest: Manifest, out: Path, report: BuildReport) -> None:
+    """Delete outputs publisher wrote whose review (or bundle) is no longer in the catalog.
+    Only files the manifest lists are touched, and filters never make an output stale."""
+    current = {t.path for cls in OUTPUTS.values() for t in cls.targets(list(catalog.reviews))}
+    for path in sorted(set(manifest.entries) - current):
+        (out / path).unlink(missing_ok=True)
+        manifest.forget(path)
+        report.removed.append(path)
+        parent = (out / path).parent
+        while parent != out and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+
+def _warn_if_slow_subsetter() -> None:
+    from .outputs.pdf import LOG, SLOW_SUBSETTER, has_fast_subsetter
+
+    if not has_fast_subsetter():
+        LOG.warning(SLOW_SUBSETTER)

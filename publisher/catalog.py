@@ -97,7 +97,7 @@ class Review:
     research_note: str | None = None
     references: tuple[Reference, ...] = ()
     reviewed_on: dt.date | None = None
-    source: str | None = None  # the review file, when there is one
+    source: str | None = field(default=None, metadata={"printed": False})  # the review file, if any
 
     @property
     def key(self) -> str:

@@ -8,9 +8,11 @@ import logging
 import click
 
 from . import __version__
-from .build import FORMATS, build
+from .build import build
 from .catalog import load_catalog
 from .errors import PublisherError
+from .formats import FORMATS
+from .progress import ProgressBar
 from .render import PAPER_SIZES
 
 catalog_option = click.option(
@@ -71,13 +73,43 @@ def _show_warnings() -> None:
               help="Page size (default: site.yaml's paper, else letter).")
 @click.option("--duplex", is_flag=True,
               help="Booklets for double-sided printing: every review starts on a right-hand page.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes (default: one per core).")
+@click.option("--force", is_flag=True, help="Remake every output, even those that are up to date.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Run on this Dask cluster (e.g. tcp://host:8786); needs publisher[dask].")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def build_command(catalog_dir, out, formats, compounds, conditions, paper, duplex, quiet):
-    """Build handouts (HTML, PDF), booklets and EPUBs for every review in the catalog."""
-    report = build(catalog_dir, out, formats=formats, compounds=compounds, conditions=conditions,
-                   paper=paper, duplex=duplex)
+@click.option("-v", "--verbose", is_flag=True, help="Name every output written or removed.")
+def build_command(catalog_dir, out, formats, compounds, conditions, paper, duplex, jobs, force,
+                  scheduler, quiet, verbose):
+    """Build handouts (HTML, PDF), booklets and EPUBs for every review in the catalog.
+
+    Outputs that are up to date are skipped; outputs whose review left the catalog are removed.
+    """
+    bar = ProgressBar(click.get_text_stream("stderr")) if not (quiet or verbose) and _on_terminal() else None
+
+    def progress(done, total, path):
+        if verbose:
+            click.echo(f"wrote {path}")
+        elif bar:
+            bar(done, total, path)
+
+    try:
+        report = build(catalog_dir, out, formats=formats, compounds=compounds, conditions=conditions,
+                       paper=paper, duplex=duplex, jobs=jobs, force=force, scheduler=scheduler,
+                       progress=progress)
+    finally:
+        if bar:
+            bar.close()
+    if verbose:
+        for path in report.removed:
+            click.echo(f"removed {path}")
     if not quiet:
         click.echo(report.summary())
+
+
+def _on_terminal() -> bool:
+    return click.get_text_stream("stderr").isatty()
 
 
 @main.command("check")

@@ -11,22 +11,30 @@ the reviews 1, 2, ... both on the page and in the PDF's page labels.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..bundles import bundles
 from ..catalog import Review
 from ..render import Renderer
-from ..resources import BOOKLET_CSS, HANDOUT_CSS
+from ..resources import BOOKLET_CSS, HANDOUT_CSS, style_files
 from . import Target
 from .pdf import Typesetter
 
 
 class BookletOutput:
     name = "booklet"
+    templates = ("booklet.html.j2", "booklet-front.html.j2", "blank.html.j2")
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
         self.typesetter = Typesetter([HANDOUT_CSS, BOOKLET_CSS])
 
-    def targets(self, reviews: list[Review]) -> list[Target]:
+    @staticmethod
+    def styles() -> list[Path]:
+        return [*style_files(), BOOKLET_CSS]
+
+    @staticmethod
+    def targets(reviews: list[Review]) -> list[Target]:
         return [Target(bundle.path("booklets", "pdf"), bundle=bundle) for bundle in bundles(reviews)]
 
     def make(self, target: Target) -> bytes:

@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import uuid
 import zipfile
+from pathlib import Path
 
 from ..bundles import Bundle, bundles
 from ..catalog import Review
@@ -48,12 +49,19 @@ def book_identifier(bundle: Bundle, site_url: str | None) -> str:
 
 class EpubOutput:
     name = "epub"
+    templates = ("epub-review.xhtml.j2", "epub-title.xhtml.j2", "epub-cover.xhtml.j2", "cover.svg.j2",
+                 "wording.j2")
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
         self.stylesheet = EPUB_CSS.read_bytes()
 
-    def targets(self, reviews: list[Review]) -> list[Target]:
+    @staticmethod
+    def styles() -> list[Path]:
+        return [EPUB_CSS]
+
+    @staticmethod
+    def targets(reviews: list[Review]) -> list[Target]:
         return [Target(bundle.path("epub", "epub"), bundle=bundle) for bundle in bundles(reviews)]
 
     def make(self, target: Target) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..catalog import Review
 from ..render import Renderer
 from ..resources import STYLES, style_files
@@ -12,11 +14,17 @@ ASSETS = "html/_assets"  # '_' cannot start a slug, so this never meets a compou
 
 class HtmlOutput:
     name = "html"
+    templates = ("handout.html.j2",)
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
 
-    def targets(self, reviews: list[Review]) -> list[Target]:
+    @staticmethod
+    def styles() -> list[Path]:
+        return style_files()
+
+    @staticmethod
+    def targets(reviews: list[Review]) -> list[Target]:
         assets = [Target(f"{ASSETS}/{p.relative_to(STYLES).as_posix()}") for p in style_files()]
         return [Target(review_path("html", r, "html"), r) for r in reviews] + (assets if reviews else [])
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ..catalog import Review
-from ..fetcher import LOG, ProjectOnlyFetcher
 from ..render import Renderer
-from ..resources import HANDOUT_CSS, LAYOUTS
+from ..resources import HANDOUT_CSS, LAYOUTS, style_files
 from . import Target, review_path
+
+# WeasyPrint (and so the fetcher built on it) is imported only when something is laid out:
+# a build with nothing to render never pays for it.
+LOG = logging.getLogger("publisher")
 
 # Tagged PDF for screen readers; fonts subset (by HarfBuzz where installed).
 PDF_OPTIONS = {"pdf_tags": True, "uncompressed_pdf": False, "hinting": False, "full_fonts": False}
@@ -60,11 +64,11 @@ class Typesetter:
     stylesheets, shared by every document this output lays out."""
 
     def __init__(self, stylesheets: list[Path]):
-        # First, so WeasyPrint's libraries load quietly and only our plain warning is shown.
-        if not has_fast_subsetter():
-            LOG.warning(SLOW_SUBSETTER)
+        has_fast_subsetter()  # first, so WeasyPrint's libraries load quietly (build() warns)
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
+
+        from ..fetcher import ProjectOnlyFetcher
 
         _remember_page_references()
         self.fetcher = ProjectOnlyFetcher()
@@ -85,12 +89,18 @@ class Typesetter:
 
 class PdfOutput:
     name = "pdf"
+    templates = ("handout.html.j2",)
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
         self.typesetter = Typesetter([HANDOUT_CSS])
 
-    def targets(self, reviews: list[Review]) -> list[Target]:
+    @staticmethod
+    def styles() -> list[Path]:
+        return style_files()
+
+    @staticmethod
+    def targets(reviews: list[Review]) -> list[Target]:
         return [Target(review_path("pdf", r, "pdf"), r) for r in reviews]
 
     def make(self, target: Target) -> bytes:

@@ -1,0 +1,102 @@
+"""Making outputs in worker processes: local ones (``--jobs``) or a Dask cluster
+(``--scheduler``), through one ``concurrent.futures`` interface.
+
+A worker warms up once (imports, Jinja environment, parsed stylesheets, fonts) on its first
+chunk and keeps that state for every later chunk of the same build. Workers only return
+bytes; the main process alone writes to the output folder.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Iterator
+
+from .catalog import Site
+from .errors import PublisherError
+from .formats import OUTPUTS
+from .outputs import Target
+from .render import Renderer
+
+Task = tuple[str, Target]  # (format name, target)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Everything a worker needs besides the targets: the same for the whole build."""
+
+    site: Site
+    paper: str
+    duplex: bool = False
+
+
+_warm: dict = {}  # this process's outputs, for the edition it was last given
+
+
+def make_chunk(edition: Edition, tasks: list[Task]) -> list[tuple[str, bytes]]:
+    """Make each task's bytes; runs in a worker (or in-process with one job)."""
+    if _warm.get("edition") != edition:
+        _warm.clear()
+        _warm.update(edition=edition, renderer=Renderer.create(edition.site, edition.paper, edition.duplex))
+    made = []
+    for name, target in tasks:
+        if name not in _warm:
+            _warm[name] = OUTPUTS[name](_warm["renderer"])
+        made.append((target.path, _warm[name].make(target)))
+    return made
+
+
+def chunks(tasks: list[Task], jobs: int) -> list[list[Task]]:
+    """Bundles (booklets, EPUBs) one per chunk, biggest first; handouts in groups small
+    enough to keep every worker busy to the end, large enough to keep overhead low."""
+    bundles = sorted((t for t in tasks if t[1].bundle is not None), key=lambda t: -len(t[1].bundle.entries))
+    singles = [t for t in tasks if t[1].bundle is None]
+    size = max(1, min(16, len(singles) // (jobs * 6)))
+    return [[t] for t in bundles] + [singles[i:i + size] for i in range(0, len(singles), size)]
+
+
+class Pool:
+    """``with Pool(jobs, scheduler) as pool: for path, data in pool.run(edition, tasks): ...``"""
+
+    def __init__(self, jobs: int, scheduler: str | None = None):
+        self.jobs, self.scheduler = jobs, scheduler
+        self.executor: Executor | None = None
+        self.client = None
+
+    def __enter__(self) -> "Pool":
+        if self.scheduler:
+            try:
+                from distributed import Client
+            except ImportError:
+                raise PublisherError("--scheduler needs Dask: pip install 'publisher[dask]'") from None
+            try:
+                self.client = Client(self.scheduler, timeout="10s")
+            except OSError as error:
+                raise PublisherError(f"cannot reach the Dask scheduler at {self.scheduler}: {error}") from None
+            self.jobs = max(1, sum(self.client.nthreads().values()))
+            self.executor = self.client.get_executor()
+        elif self.jobs > 1:
+            self.executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=exc[0] is None, cancel_futures=True)
+        if self.client is not None:
+            self.client.close()
+
+    def run(self, edition: Edition, tasks: list[Task]) -> Iterator[tuple[str, bytes]]:
+        """Each task's (path, bytes), in the order they finish."""
+        if self.executor is None:
+            for chunk in chunks(tasks, 1):
+                yield from make_chunk(edition, chunk)
+            return
+        futures = [self.executor.submit(make_chunk, edition, chunk) for chunk in chunks(tasks, self.jobs)]
+        try:
+            for future in as_completed(futures):
+                yield from future.result()
+        except BrokenProcessPool:
+            raise PublisherError("a worker process stopped before finishing (killed, or out of memory); "
+                                 "finished outputs are kept: run the build again to complete it") from None
