@@ -17,7 +17,6 @@ from jinja2 import meta
 from . import __version__
 from .catalog import Site
 from .outputs import Target
-from .resources import LAYOUTS
 
 
 def _digest(*parts: bytes | str) -> str:
@@ -71,17 +70,14 @@ class Fingerprints:
         if output.name not in self._formats:
             parts = []
             for name in template_closure(self.env, output.templates):
-                parts += [name, (LAYOUTS / name).read_bytes()]
+                parts += [name, self.env.loader.get_source(self.env, name)[0]]
             for path in output.styles():
                 parts += [Path(path).name, Path(path).read_bytes()]
             self._formats[output.name] = _digest(output.name, *parts)
         return self._formats[output.name]
 
     def of(self, output, target: Target) -> str:
-        if target.review is not None:
-            subject = _record(target.review)
-        elif target.bundle is not None:
-            subject = _record(target.bundle)
-        else:
-            subject = target.path  # a shared asset: its bytes are in the format digest
+        if target.asset is not None:  # copied as it is: its bytes are all it depends on
+            return _digest(__version__, target.path, target.asset.read_bytes())
+        subject = _record(target.review if target.review is not None else target.bundle)
         return _digest(self.base, self.format_digest(output), target.path, subject)

@@ -82,8 +82,10 @@ class Pool:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.executor is not None:
+        if isinstance(self.executor, ProcessPoolExecutor):
             self.executor.shutdown(wait=exc[0] is None, cancel_futures=True)
+        elif self.executor is not None:
+            self.executor.shutdown(wait=exc[0] is None)
         if self.client is not None:
             self.client.close()
 

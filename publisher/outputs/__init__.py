@@ -8,6 +8,7 @@ writer alone puts bytes on disk.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..bundles import Bundle
 from ..catalog import Review
@@ -15,12 +16,13 @@ from ..catalog import Review
 
 @dataclass(frozen=True)
 class Target:
-    """One output file: where it goes, and what it shows: one review (handouts), a bundle of
-    reviews (booklets, EPUBs), or neither (shared assets)."""
+    """One output file: where it goes, and what it is made from: one review (handouts), a
+    bundle of reviews (booklets, EPUBs), or a project file copied as it is (``asset``)."""
 
     path: str
     review: Review | None = None
     bundle: Bundle | None = None
+    asset: Path | None = None
 
 
 def review_path(folder: str, review: Review, suffix: str) -> str:

@@ -25,10 +25,10 @@ class HtmlOutput:
 
     @staticmethod
     def targets(reviews: list[Review]) -> list[Target]:
-        assets = [Target(f"{ASSETS}/{p.relative_to(STYLES).as_posix()}") for p in style_files()]
+        assets = [Target(f"{ASSETS}/{p.relative_to(STYLES).as_posix()}", asset=p) for p in style_files()]
         return [Target(review_path("html", r, "html"), r) for r in reviews] + (assets if reviews else [])
 
     def make(self, target: Target) -> bytes:
-        if target.review is None:
-            return (STYLES / target.path.removeprefix(f"{ASSETS}/")).read_bytes()
+        if target.asset is not None:
+            return target.asset.read_bytes()
         return self.renderer.handout(target.review, stylesheet_href="../_assets/handout.css").encode("utf-8")
