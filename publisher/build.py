@@ -9,7 +9,6 @@ remade only when the hash of what they are made from changes (see fingerprint.py
 from __future__ import annotations
 
 import difflib
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from .fingerprint import Fingerprints
 from .formats import FORMATS, OUTPUTS, TYPESET
 from .manifest import Manifest
 from .render import PAPER_SIZES, make_environment
-from .workers import Edition, Pool
+from .workers import Edition, Pool, cores
 from .writer import Writer
 
 # progress(done, total, path): called in the main process as each output is written
@@ -123,7 +122,7 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
         _remove_stale(loaded, manifest, out, report)
         if any(name in TYPESET for name, _ in tasks):
             _warn_if_slow_subsetter()
-        with Pool(jobs or os.cpu_count() or 1, scheduler) as pool:
+        with Pool(jobs or cores(), scheduler) as pool:
             for path, data in pool.run(edition, tasks):
                 writer.write(path, data)
                 manifest.record(path, prints[path], len(data))

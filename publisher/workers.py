@@ -9,6 +9,7 @@ bytes; the main process alone writes to the output folder.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from .render import Renderer
 
 Task = tuple[str, Target]  # (format name, target)
 
+WORKER_DIED = ("a worker process stopped before finishing (killed, or out of memory); "
+               "finished outputs are kept: run the build again to complete it")
+
 
 @dataclass(frozen=True)
 class Edition:
@@ -33,6 +37,14 @@ class Edition:
 
 
 _warm: dict = {}  # this process's outputs, for the edition it was last given
+
+
+def cores() -> int:
+    """The cores this process may use (a container's CPU set, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def make_chunk(edition: Edition, tasks: list[Task]) -> list[tuple[str, bytes]]:
@@ -99,6 +111,8 @@ class Pool:
         try:
             for future in as_completed(futures):
                 yield from future.result()
-        except BrokenProcessPool:
-            raise PublisherError("a worker process stopped before finishing (killed, or out of memory); "
-                                 "finished outputs are kept: run the build again to complete it") from None
+        except Exception as error:
+            # A local worker killed (BrokenProcessPool) or a Dask worker lost (KilledWorker).
+            if isinstance(error, BrokenProcessPool) or type(error).__name__ == "KilledWorker":
+                raise PublisherError(WORKER_DIED) from None
+            raise

@@ -1,0 +1,107 @@
+"""Build throughput, side by side on the same HTML, for a synthetic catalog of N reviews.
+
+    python bench/build.py [N] [--memory-only]     (default N = 500)
+
+(a) naive loop: one Python process calling weasyprint.HTML(file).write_pdf() per handout
+(b) the `weasyprint` command once per file, on a sample of 20, scaled up to N
+(c) `publisher build --format pdf` from scratch, the whole command, all cores
+(d) the same command again with nothing changed
+(e) layout floor: HTML(...).render() alone, in process, no PDF written
+
+Every figure is a whole process, start-up included, except (e). Peak memory is the largest
+resident set of any one process of the build (main or worker), from getrusage.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import make_catalog  # noqa: E402
+
+NAIVE = """
+import sys
+from pathlib import Path
+from weasyprint import HTML
+files = sorted(Path(sys.argv[1]).rglob("*.html"))
+out = Path(sys.argv[2]); out.mkdir(parents=True, exist_ok=True)
+for n, f in enumerate(files):
+    HTML(filename=str(f)).{call}
+"""
+
+
+def run(cmd: list[str]) -> tuple[float, int]:
+    """Seconds, and the peak RSS (MiB) of the largest process the command ran."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(after, before) // 1024
+
+
+def catalog_of(root: Path, n: int) -> Path:
+    conditions = min(n, 50)
+    return make_catalog(root / "catalog", compounds=-(-n // conditions), conditions=conditions)
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    n = int(args[0]) if args else 500
+    cores = os.cpu_count()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        catalog = catalog_of(tmp, n)
+        publisher = [sys.executable, "-m", "publisher", "build", "--catalog", str(catalog), "-q"]
+        reviews = len(list(catalog.glob("compounds/*.yaml"))) * len(list(catalog.glob("conditions/*.yaml")))
+
+        build_s, build_mb = run([*publisher, "--out", str(tmp / "dist"), "--format", "pdf"])
+        noop_s, _ = run([*publisher, "--out", str(tmp / "dist"), "--format", "pdf"])
+        if "--memory-only" in sys.argv:
+            print(f"N={reviews}: build {build_s:.1f} s, no-op rebuild {noop_s:.2f} s, "
+                  f"peak RSS of any one process {build_mb} MiB")
+            return
+        run([*publisher, "--out", str(tmp / "html"), "--format", "html"])
+        html = tmp / "html" / "html"
+
+        naive_s, naive_mb = run([sys.executable, "-c", NAIVE.format(call="write_pdf(str(out / f'{n}.pdf'))"),
+                                 str(html), str(tmp / "naive")])
+        floor_s, _ = run([sys.executable, "-c", NAIVE.format(call="render()"), str(html), str(tmp / "floor")])
+        sample = sorted(html.rglob("*.html"))[:20]
+        weasyprint = shutil.which("weasyprint") or "weasyprint"
+        started = time.perf_counter()
+        for i, f in enumerate(sample):
+            subprocess.run([weasyprint, str(f), str(tmp / f"cmd{i}.pdf")], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        per_file_s = (time.perf_counter() - started) / len(sample) * reviews
+
+    rate = {name: reviews / s for name, s in
+            [("naive", naive_s), ("cmd", per_file_s), ("build", build_s), ("floor", floor_s)]}
+    print(f"N = {reviews} reviews, {cores} cores, HarfBuzz subsetter: {_subsetter()}")
+    print(f"{'':46}{'seconds':>9}{'handouts/s':>12}")
+    print(f"{'(a) naive in-process loop, whole process':46}{naive_s:>9.1f}{rate['naive']:>12.1f}")
+    print(f"{'(b) weasyprint command per file (scaled)':46}{per_file_s:>9.1f}{rate['cmd']:>12.1f}")
+    print(f"{'(c) publisher build, from scratch':46}{build_s:>9.1f}{rate['build']:>12.1f}")
+    print(f"{'(d) publisher build, nothing changed':46}{noop_s:>9.2f}{'':>12}")
+    print(f"{'(e) layout floor, render() only, one core':46}{floor_s:>9.1f}{rate['floor']:>12.1f}")
+    print(f"build vs naive loop: {rate['build'] / rate['naive']:.2f}x (target 1.7x); "
+          f"vs per-file command: {rate['build'] / rate['cmd']:.1f}x (target 20x)")
+    print(f"peak RSS: build's largest process {build_mb} MiB (target < 300), naive loop {naive_mb} MiB")
+
+
+def _subsetter() -> str:
+    from publisher.outputs.pdf import has_fast_subsetter
+
+    return "yes" if has_fast_subsetter() else "NO (fontTools fallback)"
+
+
+if __name__ == "__main__":
+    main()
