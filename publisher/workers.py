@@ -8,9 +8,10 @@ bytes; the main process alone writes to the output folder.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Iterator
@@ -107,10 +108,18 @@ class Pool:
             for chunk in chunks(tasks, 1):
                 yield from make_chunk(edition, chunk)
             return
-        futures = [self.executor.submit(make_chunk, edition, chunk) for chunk in chunks(tasks, self.jobs)]
+        # A few chunks in flight per worker, not all of them: the main process then holds only
+        # the bytes it is about to write, however large the catalog.
+        queue = iter(chunks(tasks, self.jobs))
+        pending = {self.executor.submit(make_chunk, edition, c) for c in itertools.islice(queue, 2 * self.jobs)}
         try:
-            for future in as_completed(futures):
-                yield from future.result()
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    result = future.result()
+                    for chunk in itertools.islice(queue, 1):
+                        pending.add(self.executor.submit(make_chunk, edition, chunk))
+                    yield from result
         except Exception as error:
             # A local worker killed (BrokenProcessPool) or a Dask worker lost (KilledWorker).
             if isinstance(error, BrokenProcessPool) or type(error).__name__ == "KilledWorker":
