@@ -162,3 +162,40 @@ def test_unwritable_output_is_a_clean_error(tmp_path):
                  "--format", "html")
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "Traceback" not in result.output
+
+
+def test_quiet_verbose_and_the_summary_line(tmp_path):
+    catalog, out = small_catalog(tmp_path / "c"), tmp_path / "out"
+    quiet = run("build", "--catalog", str(catalog), "--out", str(out), "--format", "pdf", "-q")
+    assert quiet.exit_code == 0 and quiet.output == ""
+    (catalog / "conditions/fibromyalgia.yaml").unlink()
+    verbose = run("build", "--catalog", str(catalog), "--out", str(out), "--format", "pdf,html", "-v", "-j", "1")
+    lines = verbose.output.splitlines()
+    wrote = sorted(line for line in lines if line.startswith("wrote "))
+    assert len(wrote) == 8 and "wrote html/low-dose-naltrexone/liver-cancer.html" in wrote
+    assert "wrote html/_assets/handout.css" in wrote and "wrote html/_assets/fonts/DejaVuSans.ttf" in wrote
+    assert lines[-2] == "removed pdf/low-dose-naltrexone/fibromyalgia.pdf"
+    assert re.fullmatch(r"built 8, skipped 1 unchanged, removed 1 stale in \d+\.\d s", lines[-1])
+    again = run("build", "--catalog", str(catalog), "--out", str(out), "--format", "pdf,html")
+    assert re.fullmatch(r"built 0, skipped 9 unchanged, removed 0 stale in \d+\.\d s\n", again.output)
+
+
+def test_jobs_must_be_positive(tmp_path):
+    result = run("build", "--catalog", str(small_catalog(tmp_path / "c")), "--out", str(tmp_path / "o"), "-j", "0")
+    assert result.exit_code == 2 and "Invalid value for '-j' / '--jobs': 0 is not in the range x>=1." in result.output
+
+
+def test_progress_bar_counts_rate_and_time_left():
+    import io
+
+    from publisher.progress import ProgressBar
+
+    stream = io.StringIO()
+    bar = ProgressBar(stream)
+    bar.started -= 2.0  # two seconds in
+    bar(4, 8, "pdf/a.pdf")
+    assert stream.getvalue() == "\r[##############..............] 4/8 outputs  2.0/s  0:02 left"
+    bar(8, 8, "pdf/b.pdf")  # the last one is always drawn
+    assert re.search(r"\r\[#{28}\] 8/8 outputs  \d\.\d/s  0:00 left$", stream.getvalue())
+    bar.close()
+    assert stream.getvalue().endswith("\r")
