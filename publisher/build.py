@@ -8,6 +8,7 @@ remade only when the hash of what they are made from changes (see fingerprint.py
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import time
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .catalog import Catalog, Review, load_catalog
-from .errors import SelectionError
+from .errors import Problem, ReleaseError, SelectionError
 from .fingerprint import Fingerprints
 from .formats import FORMATS, OUTPUTS, TYPESET
 from .manifest import Manifest
@@ -68,6 +69,18 @@ def _check_known(kind: str, wanted: list[str], known: list[str]) -> None:
             raise SelectionError(f"no {kind} '{slug}' in the catalog{hint}")
 
 
+def release_problems(reviews: Iterable[Review], today: dt.date) -> list[Problem]:
+    """Why each review may not be released: not approved, or its next review is overdue."""
+    problems = []
+    for review in reviews:
+        where = review.source or f"{review.key} (no review file)"
+        if review.status != "approved":
+            problems.append(Problem(where, 0, f"status is {review.status}, not approved"))
+        if review.next_review_due and review.next_review_due < today:
+            problems.append(Problem(where, 0, f"next review was due {review.next_review_due.isoformat()}"))
+    return problems
+
+
 def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
     """``"html,pdf"`` -> ``("html", "pdf")`` in canonical order; None means every format."""
     if value is None:
@@ -85,13 +98,15 @@ def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
 def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=None,
           compounds: Iterable[str] = (), conditions: Iterable[str] = (), paper: str | None = None,
           duplex: bool = False, jobs: int | None = None, force: bool = False, scheduler: str | None = None,
-          progress: Progress | None = None) -> BuildReport:
+          release: bool = False, today: dt.date | None = None, progress: Progress | None = None) -> BuildReport:
     """Build the selected reviews of ``catalog`` into ``out``; the library's entry point.
 
     Booklets and EPUBs bundle the selected reviews: filtering by condition gives compound
     booklets holding only those conditions. ``duplex`` starts every booklet review on a
     right-hand page. ``jobs`` worker processes (default: every core) make the outputs, or
     the Dask cluster at ``scheduler``; ``force`` remakes outputs that are up to date.
+    ``release`` refuses, writing nothing, unless every selected review is approved and not
+    overdue on ``today`` (default: the real today; outputs never depend on it).
     """
     started = time.perf_counter()
     loaded = load_catalog(catalog)
@@ -101,6 +116,10 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
         raise SelectionError(f"unknown paper '{paper}': choose from {', '.join(PAPER_SIZES)}")
     if jobs is not None and jobs < 1:
         raise SelectionError(f"--jobs must be 1 or more, not {jobs}")
+    if release:
+        problems = release_problems(reviews, today or dt.date.today())
+        if problems:
+            raise ReleaseError(problems)
 
     out = Path(out)
     edition = Edition(loaded.site, paper or loaded.site.paper, duplex)

@@ -35,10 +35,14 @@ REFERENCE_FIELDS = {
     "url": r.Field(r.url),
     "pmid": r.Field(r.digits),
 }
+STATUSES = ("draft", "reviewed", "approved")
 REVIEW_FIELDS = {
     "research_note": r.Field(r.text),
     "references": r.Field(r.node),  # read item by item, see _references
     "reviewed_on": r.Field(r.date),
+    "status": r.Field(r.choice(*STATUSES)),
+    "reviewer": r.Field(r.text),
+    "next_review_due": r.Field(r.date),
 }
 SITE_FIELDS = {
     "publisher": r.Field(r.text),
@@ -49,6 +53,7 @@ SITE_FIELDS = {
     "paper": r.Field(r.choice("letter", "a4")),
     "edition_date": r.Field(r.date),
     "sample": r.Field(r.boolean),
+    "default_status": r.Field(r.choice(*STATUSES)),
 }
 
 
@@ -98,6 +103,13 @@ class Review:
     references: tuple[Reference, ...] = ()
     reviewed_on: dt.date | None = None
     source: str | None = field(default=None, metadata={"printed": False})  # the review file, if any
+    status: str = "reviewed"  # draft | reviewed | approved; only approved may be released
+    reviewer: str | None = None
+    next_review_due: dt.date | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
 
     @property
     def key(self) -> str:
@@ -114,6 +126,7 @@ class Site:
     paper: str = "letter"
     edition_date: dt.date | None = None
     sample: bool = False
+    default_status: str = "reviewed"  # for reviews whose file does not say
 
 
 @dataclass(frozen=True)
@@ -143,7 +156,7 @@ def load_catalog(root: str | Path = "catalog") -> Catalog:
         problems.append(Problem(_shown(root / "compounds"), 0, "the catalog has no compounds (expected compounds/<slug>.yaml)"))
     if not _yaml_files(root / "conditions", []):
         problems.append(Problem(_shown(root / "conditions"), 0, "the catalog has no conditions (expected conditions/<slug>.yaml)"))
-    overrides = _load_reviews(root, compounds, conditions, problems)
+    overrides = _load_reviews(root, compounds, conditions, site.default_status, problems)
     if problems:
         raise CatalogError(problems)
 
@@ -153,7 +166,8 @@ def load_catalog(root: str | Path = "catalog") -> Catalog:
         chosen = ([conditions[s] for s in compound.conditions] if compound.conditions is not None
                   else ordered_conditions)
         for condition in chosen:
-            reviews.append(overrides.get((compound.slug, condition.slug), Review(compound, condition)))
+            reviews.append(overrides.get((compound.slug, condition.slug),
+                                         Review(compound, condition, status=site.default_status)))
     return Catalog(
         root=root, site=site,
         compounds=tuple(sorted(compounds.values(), key=lambda c: c.slug)),
@@ -240,7 +254,7 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
     return Site(**record.values)
 
 
-def _load_reviews(root, compounds, conditions, problems) -> dict[tuple[str, str], Review]:
+def _load_reviews(root, compounds, conditions, site_status, problems) -> dict[tuple[str, str], Review]:
     reviews: dict[tuple[str, str], Review] = {}
     folder = root / "reviews"
     if not folder.is_dir():
@@ -269,6 +283,10 @@ def _load_reviews(root, compounds, conditions, problems) -> dict[tuple[str, str]
             elif compound.conditions is not None and condition.slug not in compound.conditions:
                 problems.append(Problem(shown, 1, f"'{compound.slug}' is not reviewed for '{condition.slug}' "
                                                   f"(add it to the compound's 'conditions' list)"))
+            elif (record.values.get("next_review_due") and record.values.get("reviewed_on")
+                  and record.values["next_review_due"] <= record.values["reviewed_on"]):
+                problems.append(Problem(shown, record.line("next_review_due"),
+                                        "next_review_due must come after reviewed_on"))
             elif len(problems) == before:
                 reviews[(compound.slug, condition.slug)] = Review(
                     compound, condition,
@@ -276,6 +294,9 @@ def _load_reviews(root, compounds, conditions, problems) -> dict[tuple[str, str]
                     references=references,
                     reviewed_on=record.values.get("reviewed_on"),
                     source=shown,
+                    status=record.values.get("status", site_status),
+                    reviewer=record.values.get("reviewer"),
+                    next_review_due=record.values.get("next_review_due"),
                 )
     return reviews
 

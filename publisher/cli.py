@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 
@@ -78,10 +79,12 @@ def _show_warnings() -> None:
 @click.option("--force", is_flag=True, help="Remake every output, even those that are up to date.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Run on this Dask cluster (e.g. tcp://host:8786); needs publisher[dask].")
+@click.option("--release", is_flag=True,
+              help="Refuse (writing nothing) unless every selected review is approved and not overdue.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Name every output written or removed.")
 def build_command(catalog_dir, out, formats, compounds, conditions, paper, duplex, jobs, force,
-                  scheduler, quiet, verbose):
+                  scheduler, release, quiet, verbose):
     """Build handouts (HTML, PDF), booklets and EPUBs for every review in the catalog.
 
     Outputs that are up to date are skipped; outputs whose review left the catalog are removed.
@@ -97,7 +100,7 @@ def build_command(catalog_dir, out, formats, compounds, conditions, paper, duple
     try:
         report = build(catalog_dir, out, formats=formats, compounds=compounds, conditions=conditions,
                        paper=paper, duplex=duplex, jobs=jobs, force=force, scheduler=scheduler,
-                       progress=progress)
+                       release=release, progress=progress)
     finally:
         if bar:
             bar.close()
@@ -119,6 +122,11 @@ def check_command(catalog_dir):
     catalog = load_catalog(catalog_dir)
     click.echo(f"{catalog_dir}: ok ({len(catalog.compounds)} compound(s), "
                f"{len(catalog.conditions)} condition(s), {len(catalog.reviews)} review(s))")
+    today = dt.date.today()
+    for review in catalog.reviews:
+        if review.next_review_due and review.next_review_due < today:
+            click.echo(f"overdue: {review.source or review.key}: next review was due "
+                       f"{review.next_review_due.isoformat()}")
 
 
 @main.command("list")

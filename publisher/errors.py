@@ -33,10 +33,12 @@ class Problem:
 class CatalogError(PublisherError):
     """The catalog has problems; all of them are listed at once."""
 
+    what = "problem{s} in the catalog"
+
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
         count = len(self.problems)
-        summary = f"{count} problem{'s' if count != 1 else ''} in the catalog; nothing was written."
+        summary = f"{count} {self.what.format(s='s' if count != 1 else '')}; nothing was written."
         super().__init__("\n".join([*map(str, self.problems), summary]))
 
     def show(self, file=None) -> None:
@@ -48,3 +50,9 @@ class SelectionError(PublisherError):
     """The command asked for something the catalog does not have."""
 
     exit_code = 2
+
+
+class ReleaseError(CatalogError):
+    """``--release`` found reviews that may not reach patients yet: every one is listed."""
+
+    what = "review{s} not ready for release"
