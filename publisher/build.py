@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .brand import load_brand
 from .catalog import Catalog, Review, load_catalog
 from .errors import Problem, ReleaseError, SelectionError
 from .fingerprint import Fingerprints
@@ -98,7 +99,8 @@ def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
 def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=None,
           compounds: Iterable[str] = (), conditions: Iterable[str] = (), paper: str | None = None,
           duplex: bool = False, jobs: int | None = None, force: bool = False, scheduler: str | None = None,
-          release: bool = False, today: dt.date | None = None, progress: Progress | None = None) -> BuildReport:
+          release: bool = False, today: dt.date | None = None, brand: str | Path | None = None,
+          progress: Progress | None = None) -> BuildReport:
     """Build the selected reviews of ``catalog`` into ``out``; the library's entry point.
 
     Booklets and EPUBs bundle the selected reviews: filtering by condition gives compound
@@ -106,7 +108,8 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
     right-hand page. ``jobs`` worker processes (default: every core) make the outputs, or
     the Dask cluster at ``scheduler``; ``force`` remakes outputs that are up to date.
     ``release`` refuses, writing nothing, unless every selected review is approved and not
-    overdue on ``today`` (default: the real today; outputs never depend on it).
+    overdue on ``today`` (default: the real today; outputs never depend on it). ``brand`` is a
+    clinic's brand file (see brand.py) printed instead of the catalog's publisher identity.
     """
     started = time.perf_counter()
     loaded = load_catalog(catalog)
@@ -121,9 +124,12 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
         if problems:
             raise ReleaseError(problems)
 
+    clinic = load_brand(brand) if brand is not None else None
+
     out = Path(out)
-    edition = Edition(loaded.site, paper or loaded.site.paper, duplex)
-    fingerprints = Fingerprints(make_environment(), loaded.site, {"paper": edition.paper, "duplex": duplex})
+    edition = Edition(loaded.site, paper or loaded.site.paper, duplex, clinic)
+    fingerprints = Fingerprints(make_environment(), loaded.site, {
+        "paper": edition.paper, "duplex": duplex, "brand": clinic.fingerprint() if clinic else None})
     manifest = Manifest(out) if force else Manifest.load(out)
     report = BuildReport(out=out, reviews=len(reviews), formats=chosen_formats)
 

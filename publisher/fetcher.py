@@ -22,9 +22,9 @@ LOG = logging.getLogger("publisher")
 class ProjectOnlyFetcher(URLFetcher):
     """Serve ``file:`` URLs inside the allowed folders; refuse everything else."""
 
-    def __init__(self, roots: tuple[Path, ...] = (LAYOUTS, STYLES)):
+    def __init__(self, roots: tuple[Path, ...] = (LAYOUTS, STYLES), extra_files: tuple[Path, ...] = ()):
         super().__init__(allowed_protocols=("file",), allow_redirects=False)
-        self.roots = tuple(root.resolve() for root in roots)
+        self.roots = tuple(root.resolve() for root in (*roots, *extra_files))  # a file is its own root
         self.refused: list[str] = []
 
     def allows(self, url: str) -> Path | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import jinja2
 
+from .brand import Brand
 from .bundles import Bundle
 from .catalog import Review, Site
 from .resources import LAYOUTS
@@ -44,34 +45,43 @@ class Renderer:
     paper: str
     env: jinja2.Environment
     duplex: bool = False
+    brand: Brand | None = None
 
     @classmethod
-    def create(cls, site: Site, paper: str | None = None, duplex: bool = False) -> "Renderer":
-        return cls(site=site, paper=paper or site.paper, env=make_environment(), duplex=duplex)
+    def create(cls, site: Site, paper: str | None = None, duplex: bool = False,
+               brand: Brand | None = None) -> "Renderer":
+        return cls(site=site, paper=paper or site.paper, env=make_environment(), duplex=duplex, brand=brand)
 
-    def handout(self, review: Review, stylesheet_href: str | None = None) -> str:
+    @property
+    def logo_href(self) -> str | None:
+        """Where print documents find the clinic's logo (the fetcher allows exactly this file)."""
+        return self.brand.logo.as_uri() if self.brand and self.brand.logo else None
+
+    def handout(self, review: Review, stylesheet_href: str | None = None, logo_href: str | None = None) -> str:
         """One review as a complete print HTML document."""
         return self._render("handout.html.j2", review=review, stylesheet_href=stylesheet_href,
-                            date=review.reviewed_on or self.site.edition_date)
+                            date=review.reviewed_on or self.site.edition_date,
+                            logo_href=logo_href or self.logo_href)
 
     def booklet_reviews(self, bundle: Bundle) -> str:
         """Every review of a bundle in one document, each starting a new page."""
-        return self._render("booklet.html.j2", booklet=bundle)
+        return self._render("booklet.html.j2", booklet=bundle, logo_href=self.logo_href)
 
     def booklet_front(self, bundle: Bundle, pages: dict[str, int]) -> str:
         """Cover and contents; ``pages`` maps each entry's anchor to its first page."""
         return self._render("booklet-front.html.j2", booklet=bundle, pages=pages,
-                            date=bundle.edition_date(self.site))
+                            date=bundle.edition_date(self.site), logo_href=self.logo_href)
 
     def epub_review(self, review: Review) -> str:
         """One review as an EPUB content document (XHTML), from the handout's own partial."""
-        return self._render("epub-review.xhtml.j2", review=review)
+        return self._render("epub-review.xhtml.j2", review=review, logo_href=None)
 
     def epub_cover_page(self, bundle: Bundle) -> str:
         return self._render("epub-cover.xhtml.j2", booklet=bundle)
 
     def epub_title(self, bundle: Bundle) -> str:
-        return self._render("epub-title.xhtml.j2", booklet=bundle, date=bundle.edition_date(self.site))
+        return self._render("epub-title.xhtml.j2", booklet=bundle, date=bundle.edition_date(self.site),
+                            logo_href=None)
 
     def epub_cover(self, bundle: Bundle) -> str:
         """The cover image as SVG: drawn from the catalog, nothing fetched or hand-made."""
@@ -89,4 +99,4 @@ class Renderer:
 
     def _render(self, template: str, **context) -> str:
         return self.env.get_template(template).render(
-            site=self.site, paper=PAPER_SIZES[self.paper], duplex=self.duplex, **context)
+            site=self.site, brand=self.brand, paper=PAPER_SIZES[self.paper], duplex=self.duplex, **context)

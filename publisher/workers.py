@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Iterator
 
+from .brand import Brand
 from .catalog import Site
 from .errors import PublisherError
 from .formats import OUTPUTS
@@ -35,6 +36,7 @@ class Edition:
     site: Site
     paper: str
     duplex: bool = False
+    brand: Brand | None = None
 
 
 _warm: dict = {}  # this process's outputs, for the edition it was last given
@@ -52,7 +54,8 @@ def make_chunk(edition: Edition, tasks: list[Task]) -> list[tuple[str, bytes]]:
     """Make each task's bytes; runs in a worker (or in-process with one job)."""
     if _warm.get("edition") != edition:
         _warm.clear()
-        _warm.update(edition=edition, renderer=Renderer.create(edition.site, edition.paper, edition.duplex))
+        _warm.update(edition=edition, renderer=Renderer.create(edition.site, edition.paper, edition.duplex,
+                                                              edition.brand))
     made = []
     for name, target in tasks:
         if name not in _warm:

@@ -18,7 +18,7 @@ from ..catalog import Review
 from ..render import Renderer
 from ..resources import BOOKLET_CSS, HANDOUT_CSS, style_files
 from . import Target
-from .pdf import Typesetter
+from .pdf import Typesetter, brand_files
 
 
 class BookletOutput:
@@ -27,7 +27,7 @@ class BookletOutput:
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
-        self.typesetter = Typesetter([HANDOUT_CSS, BOOKLET_CSS])
+        self.typesetter = Typesetter([HANDOUT_CSS, BOOKLET_CSS], brand_files(renderer))
 
     @staticmethod
     def styles() -> list[Path]:

@@ -31,4 +31,7 @@ class HtmlOutput:
     def make(self, target: Target) -> bytes:
         if target.asset is not None:
             return target.asset.read_bytes()
-        return self.renderer.handout(target.review, stylesheet_href="../_assets/handout.css").encode("utf-8")
+        brand = self.renderer.brand
+        logo = brand.logo_data_uri if brand else None  # inline: the page opens from disk on its own
+        return self.renderer.handout(target.review, stylesheet_href="../_assets/handout.css",
+                                     logo_href=logo).encode("utf-8")

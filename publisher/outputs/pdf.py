@@ -59,11 +59,16 @@ def _remember_page_references() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
+def brand_files(renderer: Renderer) -> tuple[Path, ...]:
+    """The one file outside the project a print output may load: the clinic's logo."""
+    return (renderer.brand.logo,) if renderer.brand and renderer.brand.logo else ()
+
+
 class Typesetter:
     """WeasyPrint, set up once per process: the fetcher, one font configuration and the parsed
     stylesheets, shared by every document this output lays out."""
 
-    def __init__(self, stylesheets: list[Path]):
+    def __init__(self, stylesheets: list[Path], extra_files: tuple[Path, ...] = ()):
         has_fast_subsetter()  # first, so WeasyPrint's libraries load quietly (build() warns)
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
@@ -71,7 +76,7 @@ class Typesetter:
         from ..fetcher import ProjectOnlyFetcher
 
         _remember_page_references()
-        self.fetcher = ProjectOnlyFetcher()
+        self.fetcher = ProjectOnlyFetcher(extra_files=extra_files)
         self.font_config = FontConfiguration()
         self.stylesheets = [CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
                             for path in stylesheets]
@@ -93,7 +98,7 @@ class PdfOutput:
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
-        self.typesetter = Typesetter([HANDOUT_CSS])
+        self.typesetter = Typesetter([HANDOUT_CSS], brand_files(renderer))
 
     @staticmethod
     def styles() -> list[Path]:
