@@ -25,6 +25,8 @@ from .render import PAPER_SIZES, make_environment
 from .workers import Edition, Pool, cores
 from .writer import Writer
 
+EDITIONS = ("standard", "large-print")
+
 # progress(done, total, path): called in the main process as each output is written
 Progress = Callable[[int, int, str], None]
 
@@ -100,7 +102,7 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
           compounds: Iterable[str] = (), conditions: Iterable[str] = (), paper: str | None = None,
           duplex: bool = False, jobs: int | None = None, force: bool = False, scheduler: str | None = None,
           release: bool = False, today: dt.date | None = None, brand: str | Path | None = None,
-          progress: Progress | None = None) -> BuildReport:
+          edition: str = "standard", progress: Progress | None = None) -> BuildReport:
     """Build the selected reviews of ``catalog`` into ``out``; the library's entry point.
 
     Booklets and EPUBs bundle the selected reviews: filtering by condition gives compound
@@ -110,6 +112,8 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
     ``release`` refuses, writing nothing, unless every selected review is approved and not
     overdue on ``today`` (default: the real today; outputs never depend on it). ``brand`` is a
     clinic's brand file (see brand.py) printed instead of the catalog's publisher identity.
+    ``edition="large-print"`` sets every text at 18 pt or more and writes under
+    ``out/large-print/``.
     """
     started = time.perf_counter()
     loaded = load_catalog(catalog)
@@ -119,6 +123,8 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
         raise SelectionError(f"unknown paper '{paper}': choose from {', '.join(PAPER_SIZES)}")
     if jobs is not None and jobs < 1:
         raise SelectionError(f"--jobs must be 1 or more, not {jobs}")
+    if edition not in EDITIONS:
+        raise SelectionError(f"unknown edition '{edition}': choose from {', '.join(EDITIONS)}")
     if release:
         problems = release_problems(reviews, today or dt.date.today())
         if problems:
@@ -126,16 +132,18 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
 
     clinic = load_brand(brand) if brand is not None else None
 
-    out = Path(out)
-    edition = Edition(loaded.site, paper or loaded.site.paper, duplex, clinic)
+    large_print = edition == "large-print"
+    out = Path(out) / "large-print" if large_print else Path(out)
+    settings = Edition(loaded.site, paper or loaded.site.paper, duplex, clinic, large_print)
     fingerprints = Fingerprints(make_environment(), loaded.site, {
-        "paper": edition.paper, "duplex": duplex, "brand": clinic.fingerprint() if clinic else None})
+        "paper": settings.paper, "duplex": duplex, "brand": clinic.fingerprint() if clinic else None,
+        "edition": edition}, large_print)
     manifest = Manifest(out) if force else Manifest.load(out)
     report = BuildReport(out=out, reviews=len(reviews), formats=chosen_formats)
 
     tasks, prints = [], {}
     for name in chosen_formats:
-        for target in OUTPUTS[name].targets(reviews):
+        for target in OUTPUTS[name].targets(reviews, large_print):
             prints[target.path] = fingerprints.of(OUTPUTS[name], target)
             if manifest.is_fresh(target.path, prints[target.path]):
                 report.skipped.append(target.path)
@@ -144,11 +152,11 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
 
     writer = Writer(out)
     try:
-        _remove_stale(loaded, manifest, out, report)
+        _remove_stale(loaded, manifest, out, report, large_print)
         if any(name in TYPESET for name, _ in tasks):
             _warn_if_slow_subsetter()
         with Pool(jobs or cores(), scheduler) as pool:
-            for path, data in pool.run(edition, tasks):
+            for path, data in pool.run(settings, tasks):
                 writer.write(path, data)
                 manifest.record(path, prints[path], len(data))
                 report.built.append(path)
@@ -163,10 +171,11 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
     return report
 
 
-def _remove_stale(catalog: Catalog, manifest: Manifest, out: Path, report: BuildReport) -> None:
+def _remove_stale(catalog: Catalog, manifest: Manifest, out: Path, report: BuildReport,
+                  large_print: bool) -> None:
     """Delete outputs publisher wrote whose review (or bundle) is no longer in the catalog.
     Only files the manifest lists are touched, and filters never make an output stale."""
-    current = {t.path for cls in OUTPUTS.values() for t in cls.targets(list(catalog.reviews))}
+    current = {t.path for cls in OUTPUTS.values() for t in cls.targets(list(catalog.reviews), large_print)}
     for path in sorted(set(manifest.entries) - current):
         (out / path).unlink(missing_ok=True)
         manifest.forget(path)

@@ -81,12 +81,14 @@ def _show_warnings() -> None:
               help="Run on this Dask cluster (e.g. tcp://host:8786); needs publisher[dask].")
 @click.option("--brand", "brand", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="A clinic's brand file (YAML: name, phone, address, website, logo, accent_color).")
+@click.option("--edition", type=click.Choice(["standard", "large-print"]), default="standard", show_default=True,
+              help="large-print: all text at 18 pt or more, written under OUT/large-print/.")
 @click.option("--release", is_flag=True,
               help="Refuse (writing nothing) unless every selected review is approved and not overdue.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Name every output written or removed.")
 def build_command(catalog_dir, out, formats, compounds, conditions, paper, duplex, jobs, force,
-                  scheduler, brand, release, quiet, verbose):
+                  scheduler, brand, edition, release, quiet, verbose):
     """Build handouts (HTML, PDF), booklets and EPUBs for every review in the catalog.
 
     Outputs that are up to date are skipped; outputs whose review left the catalog are removed.
@@ -102,7 +104,7 @@ def build_command(catalog_dir, out, formats, compounds, conditions, paper, duple
     try:
         report = build(catalog_dir, out, formats=formats, compounds=compounds, conditions=conditions,
                        paper=paper, duplex=duplex, jobs=jobs, force=force, scheduler=scheduler,
-                       release=release, brand=brand, progress=progress)
+                       release=release, brand=brand, edition=edition, progress=progress)
     finally:
         if bar:
             bar.close()

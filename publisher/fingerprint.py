@@ -60,8 +60,9 @@ def template_closure(env: jinja2.Environment, roots: tuple[str, ...]) -> list[st
 class Fingerprints:
     """Hashes outputs of one build (one site, one set of options)."""
 
-    def __init__(self, env: jinja2.Environment, site: Site, options: dict):
+    def __init__(self, env: jinja2.Environment, site: Site, options: dict, large_print: bool = False):
         self.env = env
+        self.large_print = large_print
         self.base = _digest(__version__, json.dumps(options, sort_keys=True), _record(site))
         self._formats: dict[str, str] = {}
 
@@ -71,7 +72,7 @@ class Fingerprints:
             parts = []
             for name in template_closure(self.env, output.templates):
                 parts += [name, self.env.loader.get_source(self.env, name)[0]]
-            for path in output.styles():
+            for path in output.styles(self.large_print):
                 parts += [Path(path).name, Path(path).read_bytes()]
             self._formats[output.name] = _digest(output.name, *parts)
         return self._formats[output.name]

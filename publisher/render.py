@@ -46,11 +46,13 @@ class Renderer:
     env: jinja2.Environment
     duplex: bool = False
     brand: Brand | None = None
+    large_print: bool = False
 
     @classmethod
     def create(cls, site: Site, paper: str | None = None, duplex: bool = False,
-               brand: Brand | None = None) -> "Renderer":
-        return cls(site=site, paper=paper or site.paper, env=make_environment(), duplex=duplex, brand=brand)
+               brand: Brand | None = None, large_print: bool = False) -> "Renderer":
+        return cls(site=site, paper=paper or site.paper, env=make_environment(), duplex=duplex, brand=brand,
+                   large_print=large_print)
 
     @property
     def logo_href(self) -> str | None:
@@ -99,4 +101,5 @@ class Renderer:
 
     def _render(self, template: str, **context) -> str:
         return self.env.get_template(template).render(
-            site=self.site, brand=self.brand, paper=PAPER_SIZES[self.paper], duplex=self.duplex, **context)
+            site=self.site, brand=self.brand, paper=PAPER_SIZES[self.paper], duplex=self.duplex,
+            large_print=self.large_print, **context)

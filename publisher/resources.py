@@ -23,6 +23,7 @@ FONTS = STYLES / "fonts"
 HANDOUT_CSS = STYLES / "handout.css"
 BOOKLET_CSS = STYLES / "booklet.css"
 EPUB_CSS = STYLES / "epub.css"
+LARGE_PRINT_CSS = STYLES / "large-print.css"
 
 
 def style_files() -> list[Path]:

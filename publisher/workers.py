@@ -37,6 +37,7 @@ class Edition:
     paper: str
     duplex: bool = False
     brand: Brand | None = None
+    large_print: bool = False
 
 
 _warm: dict = {}  # this process's outputs, for the edition it was last given
@@ -55,7 +56,7 @@ def make_chunk(edition: Edition, tasks: list[Task]) -> list[tuple[str, bytes]]:
     if _warm.get("edition") != edition:
         _warm.clear()
         _warm.update(edition=edition, renderer=Renderer.create(edition.site, edition.paper, edition.duplex,
-                                                              edition.brand))
+                                                              edition.brand, edition.large_print))
     made = []
     for name, target in tasks:
         if name not in _warm:

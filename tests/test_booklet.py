@@ -47,7 +47,7 @@ def expected_booklets(catalog_dir: Path, out: Path) -> dict[Path, list[Expected]
 
 def contents(front_pages: list[str]) -> list[tuple[str, int]]:
     """(label, page number) per contents entry, read from the printed front matter."""
-    lines = "\n".join(front_pages).split("can be copied on its own.", 1)[1].splitlines()
+    lines = re.split(r"can be copied on its\s+own\.", "\n".join(front_pages), maxsplit=1)[1].splitlines()
     entries, pending = [], []
     for line in lines:
         if not line.strip() or ROMAN.fullmatch(line.strip()):

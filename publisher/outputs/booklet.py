@@ -16,9 +16,9 @@ from pathlib import Path
 from ..bundles import bundles
 from ..catalog import Review
 from ..render import Renderer
-from ..resources import BOOKLET_CSS, HANDOUT_CSS, style_files
+from ..resources import BOOKLET_CSS, HANDOUT_CSS, LARGE_PRINT_CSS, style_files
 from . import Target
-from .pdf import Typesetter, brand_files
+from .pdf import Typesetter, brand_files, print_styles
 
 
 class BookletOutput:
@@ -27,14 +27,14 @@ class BookletOutput:
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
-        self.typesetter = Typesetter([HANDOUT_CSS, BOOKLET_CSS], brand_files(renderer))
+        self.typesetter = Typesetter(print_styles(renderer, HANDOUT_CSS, BOOKLET_CSS), brand_files(renderer))
 
     @staticmethod
-    def styles() -> list[Path]:
-        return [*style_files(), BOOKLET_CSS]
+    def styles(large_print: bool = False) -> list[Path]:
+        return [*style_files(), BOOKLET_CSS] + ([LARGE_PRINT_CSS] if large_print else [])
 
     @staticmethod
-    def targets(reviews: list[Review]) -> list[Target]:
+    def targets(reviews: list[Review], large_print: bool = False) -> list[Target]:
         return [Target(bundle.path("booklets", "pdf"), bundle=bundle) for bundle in bundles(reviews)]
 
     def make(self, target: Target) -> bytes:

@@ -57,11 +57,11 @@ class EpubOutput:
         self.stylesheet = EPUB_CSS.read_bytes()
 
     @staticmethod
-    def styles() -> list[Path]:
-        return [EPUB_CSS]
+    def styles(large_print: bool = False) -> list[Path]:
+        return [EPUB_CSS]  # e-readers set their own sizes: one EPUB serves both editions
 
     @staticmethod
-    def targets(reviews: list[Review]) -> list[Target]:
+    def targets(reviews: list[Review], large_print: bool = False) -> list[Target]:
         return [Target(bundle.path("epub", "epub"), bundle=bundle) for bundle in bundles(reviews)]
 
     def make(self, target: Target) -> bytes:

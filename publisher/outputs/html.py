@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..catalog import Review
 from ..render import Renderer
-from ..resources import STYLES, style_files
+from ..resources import LARGE_PRINT_CSS, STYLES, style_files
 from . import Target, review_path
 
 ASSETS = "html/_assets"  # '_' cannot start a slug, so this never meets a compound folder
@@ -20,12 +20,13 @@ class HtmlOutput:
         self.renderer = renderer
 
     @staticmethod
-    def styles() -> list[Path]:
-        return style_files()
+    def styles(large_print: bool = False) -> list[Path]:
+        return style_files() + ([LARGE_PRINT_CSS] if large_print else [])
 
-    @staticmethod
-    def targets(reviews: list[Review]) -> list[Target]:
-        assets = [Target(f"{ASSETS}/{p.relative_to(STYLES).as_posix()}", asset=p) for p in style_files()]
+    @classmethod
+    def targets(cls, reviews: list[Review], large_print: bool = False) -> list[Target]:
+        assets = [Target(f"{ASSETS}/{p.relative_to(STYLES).as_posix()}", asset=p)
+                  for p in cls.styles(large_print)]
         return [Target(review_path("html", r, "html"), r) for r in reviews] + (assets if reviews else [])
 
     def make(self, target: Target) -> bytes:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..catalog import Review
 from ..render import Renderer
-from ..resources import HANDOUT_CSS, LAYOUTS, style_files
+from ..resources import HANDOUT_CSS, LARGE_PRINT_CSS, LAYOUTS, style_files
 from . import Target, review_path
 
 # WeasyPrint (and so the fetcher built on it) is imported only when something is laid out:
@@ -59,6 +59,11 @@ def _remember_page_references() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
+def print_styles(renderer: Renderer, *stylesheets: Path) -> list[Path]:
+    """The stylesheets of a print output, with the large-print overrides last when asked for."""
+    return [*stylesheets, *([LARGE_PRINT_CSS] if renderer.large_print else [])]
+
+
 def brand_files(renderer: Renderer) -> tuple[Path, ...]:
     """The one file outside the project a print output may load: the clinic's logo."""
     return (renderer.brand.logo,) if renderer.brand and renderer.brand.logo else ()
@@ -98,14 +103,14 @@ class PdfOutput:
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
-        self.typesetter = Typesetter([HANDOUT_CSS], brand_files(renderer))
+        self.typesetter = Typesetter(print_styles(renderer, HANDOUT_CSS), brand_files(renderer))
 
     @staticmethod
-    def styles() -> list[Path]:
-        return style_files()
+    def styles(large_print: bool = False) -> list[Path]:
+        return style_files() + ([LARGE_PRINT_CSS] if large_print else [])
 
     @staticmethod
-    def targets(reviews: list[Review]) -> list[Target]:
+    def targets(reviews: list[Review], large_print: bool = False) -> list[Target]:
         return [Target(review_path("pdf", r, "pdf"), r) for r in reviews]
 
     def make(self, target: Target) -> bytes:
