@@ -54,6 +54,8 @@ SITE_FIELDS = {
     "edition_date": r.Field(r.date),
     "sample": r.Field(r.boolean),
     "default_status": r.Field(r.choice(*STATUSES)),
+    "online_url": r.Field(r.url_pattern),
+    "reading_grade_max": r.Field(r.grade),
 }
 
 
@@ -127,6 +129,14 @@ class Site:
     edition_date: dt.date | None = None
     sample: bool = False
     default_status: str = "reviewed"  # for reviews whose file does not say
+    online_url: str | None = None  # e.g. https://example.org/{compound}/{condition}
+    reading_grade_max: float = 8.0  # the usual ceiling for patient materials
+
+    def online(self, review: "Review") -> str | None:
+        """The review's current online version, when the site publishes one."""
+        if not self.online_url:
+            return None
+        return self.online_url.replace("{compound}", review.compound.slug).replace("{condition}", review.condition.slug)
 
 
 @dataclass(frozen=True)

@@ -121,9 +121,15 @@ def _on_terminal() -> bool:
 
 @main.command("check")
 @catalog_option
-def check_command(catalog_dir):
-    """Validate the catalog; exit 1 listing every problem."""
+@click.option("--readability", is_flag=True,
+              help="Also score every handout's reading level (Flesch-Kincaid grade, SMOG).")
+@click.option("--json", "as_json", is_flag=True, help="With --readability: print JSON.")
+def check_command(catalog_dir, readability, as_json):
+    """Validate the catalog; exit 1 listing every problem. Lists overdue reviews."""
     catalog = load_catalog(catalog_dir)
+    if readability:
+        _readability(catalog, as_json)
+        return
     click.echo(f"{catalog_dir}: ok ({len(catalog.compounds)} compound(s), "
                f"{len(catalog.conditions)} condition(s), {len(catalog.reviews)} review(s))")
     today = dt.date.today()
@@ -131,6 +137,27 @@ def check_command(catalog_dir):
         if review.next_review_due and review.next_review_due < today:
             click.echo(f"overdue: {review.source or review.key}: next review was due "
                        f"{review.next_review_due.isoformat()}")
+
+
+def _readability(catalog, as_json: bool) -> None:
+    from .readability import article_text, as_dict, scores
+    from .render import Renderer
+
+    renderer = Renderer.create(catalog.site)
+    limit = catalog.site.reading_grade_max
+    rows = [as_dict(r.key, scores(article_text(renderer.handout(r)), catalog.site.language), limit)
+            for r in catalog.reviews]
+    if as_json:
+        click.echo(json.dumps({"reading_grade_max": limit, "reviews": rows}, indent=2, ensure_ascii=False))
+        return
+    width = max([len("review"), *(len(row["review"]) for row in rows)])
+    click.echo(f"{'review':<{width}}  {'FK grade':>8}  {'SMOG':>5}  {'words':>5}")
+    for row in rows:
+        flag = f"  above {limit:g}" if row["above_max"] else ""
+        click.echo(f"{row['review']:<{width}}  {row['flesch_kincaid_grade']:>8.1f}  {row['smog_index']:>5.1f}"
+                   f"  {row['words']:>5}{flag}")
+    above = sum(row["above_max"] for row in rows)
+    click.echo(f"{above} of {len(rows)} handout(s) above grade {limit:g} (reading_grade_max in site.yaml)")
 
 
 @main.command("list")

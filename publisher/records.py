@@ -108,6 +108,23 @@ def url(node: yaml.Node) -> str:
     return value
 
 
+def grade(node: yaml.Node) -> float:
+    """A school grade such as 8 or 6.5."""
+    value = _scalar(node) if isinstance(node, yaml.ScalarNode) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value <= 20:
+        raise Invalid("must be a school grade between 1 and 20, such as 8", node)
+    return float(value)
+
+
+def url_pattern(node: yaml.Node) -> str:
+    """A web address with ``{compound}`` and/or ``{condition}`` where the slugs go."""
+    value = url(node)
+    holes = re.findall(r"\{[^}]*\}|[{}]", value)
+    if not holes or any(h not in ("{compound}", "{condition}") for h in holes):
+        raise Invalid(f"{value!r} must contain {{compound}} and/or {{condition}} and no other braces", node)
+    return value
+
+
 def choice(*options: str) -> Callable[[yaml.Node], str]:
     def read(node: yaml.Node) -> str:
         value = text(node)

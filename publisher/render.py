@@ -11,6 +11,7 @@ import textwrap
 from dataclasses import dataclass
 
 import jinja2
+from markupsafe import Markup
 
 from .brand import Brand
 from .bundles import Bundle
@@ -25,6 +26,15 @@ def long_date(value: dt.date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
+def qr_svg(url: str) -> Markup:
+    """A vector QR code for ``url`` as inline SVG (segno; error correction M, quiet zone 4)."""
+    import segno
+
+    svg = segno.make(url, error="m").svg_inline(scale=1, border=4, omitsize=True, svgclass="qr-code",
+                                                 lineclass=None)
+    return Markup(svg)  # segno's own markup; the URL only appears encoded in the path
+
+
 def make_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(LAYOUTS),
@@ -33,6 +43,7 @@ def make_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["longdate"] = long_date
+    env.filters["qr"] = qr_svg
     return env
 
 
