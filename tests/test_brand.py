@@ -101,3 +101,23 @@ def test_changing_the_brand_remakes_everything_it_touches(tmp_path):
     (tmp_path / "b/logo.svg").write_text(LOGO.replace("#2e8b57", "#000000"))
     again = build(ROOT / "catalog", out, formats="pdf,html", conditions=["liver-cancer"], brand=brand, jobs=1)
     assert sorted(again.built) == sorted(p for p in first.built if not p.startswith("html/_assets/"))
+
+
+def test_unseen_catalog_branded_large_print_from_the_cli(tmp_path):
+    from helpers import unseen
+    from test_large_print import font_sizes
+
+    catalog = unseen(tmp_path / "catalog")
+    brand = brand_file(tmp_path / "b", name='"<b>Clinique</b> {{ 7*7 }}"', phone='"+33 1 23 45 67 89"')
+    result = CliRunner().invoke(main, ["build", "--catalog", str(catalog), "--out", str(tmp_path / "out"),
+                                       "--brand", str(brand), "--edition", "large-print", "--paper", "a4",
+                                       "--format", "html,pdf,booklet", "-j", "2"])
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "out/large-print"
+    for pdf in sorted(root.rglob("*.pdf")):
+        assert min(font_sizes(pdf)) >= 18, pdf
+        assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in PdfReader(pdf).pages} == {(595, 842)}
+    first = squash(pdf_pages(root / "pdf/curcumin/sjogrens-syndrome.pdf")[0])
+    assert "Your care team: <b>Clinique</b> {{ 7*7 }} · Phone +33 1 23 45 67 89" in first
+    html = (root / "html/curcumin/sjogrens-syndrome.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;Clinique&lt;/b&gt; {{ 7*7 }}" in html and "<b>Clinique" not in html
