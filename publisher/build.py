@@ -138,14 +138,14 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
     fingerprints = Fingerprints(make_environment(), loaded.site, {
         "paper": settings.paper, "duplex": duplex, "brand": clinic.fingerprint() if clinic else None,
         "edition": edition}, large_print)
-    manifest = Manifest(out) if force else Manifest.load(out)
+    manifest = Manifest.load(out)  # even with force: it lists the stale outputs to remove
     report = BuildReport(out=out, reviews=len(reviews), formats=chosen_formats)
 
     tasks, prints = [], {}
     for name in chosen_formats:
         for target in OUTPUTS[name].targets(reviews, large_print):
             prints[target.path] = fingerprints.of(OUTPUTS[name], target)
-            if manifest.is_fresh(target.path, prints[target.path]):
+            if not force and manifest.is_fresh(target.path, prints[target.path]):
                 report.skipped.append(target.path)
             else:
                 tasks.append((name, target))

@@ -129,6 +129,12 @@ def test_missing_or_corrupt_manifest_means_a_full_rebuild(built):
 def test_force_and_deleted_files_are_made_again(built):
     catalog, out, first = built
     assert sorted(build(catalog, out, formats=FORMATS, jobs=1, force=True).built) == sorted(first.built)
+    (catalog / "conditions/gout.yaml").unlink()
+    forced = build(catalog, out, formats=FORMATS, jobs=1, force=True)
+    assert "pdf/low-dose-naltrexone/gout.pdf" in forced.removed  # force still cleans up
+    assert not (out / "pdf/low-dose-naltrexone/gout.pdf").exists()
+    write_yaml(catalog / "conditions/gout.yaml", {"name": "Gout", "specialist": "rheumatologist"})
+    build(catalog, out, formats=FORMATS, jobs=1)
     (out / "pdf/curcumin/asthma.pdf").unlink()
     (out / "html/low-dose-naltrexone/gout.html").write_text("edited by hand")
     report = build(catalog, out, formats=FORMATS, jobs=1)
