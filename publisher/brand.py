@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import records as r
@@ -51,8 +51,7 @@ class Brand:
     def fingerprint(self) -> dict:
         """What the outputs depend on: the fields, and the logo's bytes rather than its path."""
         logo = hashlib.sha256(self.logo.read_bytes()).hexdigest() if self.logo else None
-        return {"name": self.name, "phone": self.phone, "address": self.address, "website": self.website,
-                "logo": logo, "accent_color": self.accent_color}
+        return {**asdict(self), "logo": logo}
 
 
 def contrast_with_white(color: str) -> float:

@@ -79,7 +79,7 @@ def release_problems(reviews: Iterable[Review], today: dt.date) -> list[Problem]
         where = review.source or f"{review.key} (no review file)"
         if review.status != "approved":
             problems.append(Problem(where, 0, f"status is {review.status}, not approved"))
-        if review.next_review_due and review.next_review_due < today:
+        if review.is_overdue(today):
             problems.append(Problem(where, 0, f"next review was due {review.next_review_due.isoformat()}"))
     return problems
 

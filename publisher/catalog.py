@@ -113,6 +113,9 @@ class Review:
     def is_draft(self) -> bool:
         return self.status == "draft"
 
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.next_review_due is not None and self.next_review_due < today
+
     @property
     def key(self) -> str:
         return f"{self.compound.slug}/{self.condition.slug}"

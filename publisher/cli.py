@@ -9,7 +9,7 @@ import logging
 import click
 
 from . import __version__
-from .build import build
+from .build import EDITIONS, build
 from .catalog import load_catalog
 from .errors import PublisherError
 from .formats import FORMATS
@@ -81,7 +81,7 @@ def _show_warnings() -> None:
               help="Run on this Dask cluster (e.g. tcp://host:8786); needs publisher[dask].")
 @click.option("--brand", "brand", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="A clinic's brand file (YAML: name, phone, address, website, logo, accent_color).")
-@click.option("--edition", type=click.Choice(["standard", "large-print"]), default="standard", show_default=True,
+@click.option("--edition", type=click.Choice(EDITIONS), default="standard", show_default=True,
               help="large-print: all text at 18 pt or more, written under OUT/large-print/.")
 @click.option("--release", is_flag=True,
               help="Refuse (writing nothing) unless every selected review is approved and not overdue.")
@@ -134,7 +134,7 @@ def check_command(catalog_dir, readability, as_json):
                f"{len(catalog.conditions)} condition(s), {len(catalog.reviews)} review(s))")
     today = dt.date.today()
     for review in catalog.reviews:
-        if review.next_review_due and review.next_review_due < today:
+        if review.is_overdue(today):
             click.echo(f"overdue: {review.source or review.key}: next review was due "
                        f"{review.next_review_due.isoformat()}")
 

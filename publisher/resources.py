@@ -26,6 +26,8 @@ EPUB_CSS = STYLES / "epub.css"
 LARGE_PRINT_CSS = STYLES / "large-print.css"
 
 
-def style_files() -> list[Path]:
-    """The stylesheet and every font it may load, in a stable order."""
-    return [HANDOUT_CSS, *sorted(p for p in FONTS.iterdir() if p.suffix == ".ttf")]
+def style_files(*extra_css: Path, large_print: bool = False) -> list[Path]:
+    """A print format's stylesheets in cascade order (handout.css, ``extra_css``, then the
+    large-print overrides when asked for), and every font they may load."""
+    css = [HANDOUT_CSS, *extra_css, *([LARGE_PRINT_CSS] if large_print else [])]
+    return [*css, *sorted(p for p in FONTS.iterdir() if p.suffix == ".ttf")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 from pathlib import Path
@@ -40,6 +41,12 @@ def make_catalog(root: Path, compounds: dict, conditions: dict, reviews: dict | 
     if site is not None:
         write_yaml(root / "site.yaml", site)
     return root
+
+
+def tree_digests(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """sha256 of every file below ``root`` by relative path, but for files named in ``skip``."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name not in skip}
 
 
 def squash(text: str) -> str:

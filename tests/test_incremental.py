@@ -3,7 +3,6 @@ removed, workers give the same bytes as one process, and a killed build loses no
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ from publisher import PublisherError, build
 from publisher.manifest import NAME
 
 from conftest import ROOT
-from helpers import LDN, make_catalog, write_yaml
+from helpers import LDN, make_catalog, tree_digests, write_yaml
 
 FORMATS = "html,pdf,booklet,epub"
 
@@ -37,8 +36,7 @@ def small(root: Path) -> Path:
 
 
 def digests(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file() and p.name != NAME}
+    return tree_digests(out, skip=(NAME,))
 
 
 def outputs_of(condition: str, compound: str) -> set[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 
 import pytest
@@ -11,7 +10,7 @@ from pypdf import PdfReader
 from publisher import build
 from publisher.writer import write_atomic
 
-from helpers import pdf_body_text, squash, unseen
+from helpers import pdf_body_text, squash, tree_digests, unseen
 
 def test_builds_exactly_its_reviews(unseen_built):
     html = sorted(p.relative_to(unseen_built / "html").as_posix() for p in (unseen_built / "html").rglob("*.html"))
@@ -57,10 +56,7 @@ def test_hostile_text_stays_text(unseen_built):
 def test_rebuild_is_byte_identical(unseen_built, tmp_path):
     catalog = unseen(tmp_path / "catalog")
     build(catalog, tmp_path / "again")
-    def digest(root):
-        return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(root.rglob("*")) if p.is_file()}
-    assert digest(tmp_path / "again") == digest(unseen_built)
+    assert tree_digests(tmp_path / "again") == tree_digests(unseen_built)
 
 
 def test_second_build_rewrites_nothing(unseen_built, tmp_path):

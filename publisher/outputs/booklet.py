@@ -16,9 +16,9 @@ from pathlib import Path
 from ..bundles import bundles
 from ..catalog import Review
 from ..render import Renderer
-from ..resources import BOOKLET_CSS, HANDOUT_CSS, LARGE_PRINT_CSS, style_files
+from ..resources import BOOKLET_CSS, style_files
 from . import Target
-from .pdf import Typesetter, brand_files, print_styles
+from .pdf import Typesetter, brand_files
 
 
 class BookletOutput:
@@ -27,11 +27,11 @@ class BookletOutput:
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
-        self.typesetter = Typesetter(print_styles(renderer, HANDOUT_CSS, BOOKLET_CSS), brand_files(renderer))
+        self.typesetter = Typesetter(self.styles(renderer.large_print), brand_files(renderer))
 
     @staticmethod
     def styles(large_print: bool = False) -> list[Path]:
-        return [*style_files(), BOOKLET_CSS] + ([LARGE_PRINT_CSS] if large_print else [])
+        return style_files(BOOKLET_CSS, large_print=large_print)
 
     @staticmethod
     def targets(reviews: list[Review], large_print: bool = False) -> list[Target]:

@@ -49,8 +49,7 @@ def book_identifier(bundle: Bundle, site_url: str | None) -> str:
 
 class EpubOutput:
     name = "epub"
-    templates = ("epub-review.xhtml.j2", "epub-title.xhtml.j2", "epub-cover.xhtml.j2", "cover.svg.j2",
-                 "wording.j2")
+    templates = ("epub-review.xhtml.j2", "epub-title.xhtml.j2", "epub-cover.xhtml.j2", "cover.svg.j2")
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer

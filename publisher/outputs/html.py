@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..catalog import Review
 from ..render import Renderer
-from ..resources import LARGE_PRINT_CSS, STYLES, style_files
+from ..resources import STYLES, style_files
 from . import Target, review_path
 
 ASSETS = "html/_assets"  # '_' cannot start a slug, so this never meets a compound folder
@@ -21,7 +21,7 @@ class HtmlOutput:
 
     @staticmethod
     def styles(large_print: bool = False) -> list[Path]:
-        return style_files() + ([LARGE_PRINT_CSS] if large_print else [])
+        return style_files(large_print=large_print)
 
     @classmethod
     def targets(cls, reviews: list[Review], large_print: bool = False) -> list[Target]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..catalog import Review
 from ..render import Renderer
-from ..resources import HANDOUT_CSS, LARGE_PRINT_CSS, LAYOUTS, style_files
+from ..resources import LAYOUTS, style_files
 from . import Target, review_path
 
 # WeasyPrint (and so the fetcher built on it) is imported only when something is laid out:
@@ -59,11 +59,6 @@ def _remember_page_references() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
-def print_styles(renderer: Renderer, *stylesheets: Path) -> list[Path]:
-    """The stylesheets of a print output, with the large-print overrides last when asked for."""
-    return [*stylesheets, *([LARGE_PRINT_CSS] if renderer.large_print else [])]
-
-
 def brand_files(renderer: Renderer) -> tuple[Path, ...]:
     """The one file outside the project a print output may load: the clinic's logo."""
     return (renderer.brand.logo,) if renderer.brand and renderer.brand.logo else ()
@@ -73,7 +68,7 @@ class Typesetter:
     """WeasyPrint, set up once per process: the fetcher, one font configuration and the parsed
     stylesheets, shared by every document this output lays out."""
 
-    def __init__(self, stylesheets: list[Path], extra_files: tuple[Path, ...] = ()):
+    def __init__(self, styles: list[Path], extra_files: tuple[Path, ...] = ()):
         has_fast_subsetter()  # first, so WeasyPrint's libraries load quietly (build() warns)
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
@@ -84,7 +79,7 @@ class Typesetter:
         self.fetcher = ProjectOnlyFetcher(extra_files=extra_files)
         self.font_config = FontConfiguration()
         self.stylesheets = [CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
-                            for path in stylesheets]
+                            for path in styles if path.suffix == ".css"]  # fonts come through @font-face
 
     def layout(self, html: str):
         """HTML text -> a laid-out ``weasyprint.Document``."""
@@ -103,11 +98,11 @@ class PdfOutput:
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
-        self.typesetter = Typesetter(print_styles(renderer, HANDOUT_CSS), brand_files(renderer))
+        self.typesetter = Typesetter(self.styles(renderer.large_print), brand_files(renderer))
 
     @staticmethod
     def styles(large_print: bool = False) -> list[Path]:
-        return style_files() + ([LARGE_PRINT_CSS] if large_print else [])
+        return style_files(large_print=large_print)
 
     @staticmethod
     def targets(reviews: list[Review], large_print: bool = False) -> list[Target]:
