@@ -70,20 +70,21 @@ class Renderer:
         """Where print documents find the clinic's logo (the fetcher allows exactly this file)."""
         return self.brand.logo.as_uri() if self.brand and self.brand.logo else None
 
-    def handout(self, review: Review, stylesheet_href: str | None = None, logo_href: str | None = None) -> str:
-        """One review as a complete print HTML document."""
-        return self._render("handout.html.j2", review=review, stylesheet_href=stylesheet_href,
+    def handout(self, review: Review, assets_href: str | None = None, logo_href: str | None = None) -> str:
+        """One review as a complete print HTML document; ``assets_href`` is the folder of its
+        stylesheets when they are linked rather than given to WeasyPrint."""
+        return self._render("handout.html.j2", review=review, assets_href=assets_href,
                             date=review.reviewed_on or self.site.edition_date,
                             logo_href=logo_href or self.logo_href)
 
     def booklet_reviews(self, bundle: Bundle) -> str:
         """Every review of a bundle in one document, each starting a new page."""
-        return self._render("booklet.html.j2", booklet=bundle, logo_href=self.logo_href)
+        return self._render("booklet.html.j2", booklet=bundle)
 
     def booklet_front(self, bundle: Bundle, pages: dict[str, int]) -> str:
         """Cover and contents; ``pages`` maps each entry's anchor to its first page."""
         return self._render("booklet-front.html.j2", booklet=bundle, pages=pages,
-                            date=bundle.edition_date(self.site), logo_href=self.logo_href)
+                            date=bundle.edition_date(self.site))
 
     def epub_review(self, review: Review) -> str:
         """One review as an EPUB content document (XHTML), from the handout's own partial."""
@@ -111,6 +112,7 @@ class Renderer:
         return self._render("blank.html.j2")
 
     def _render(self, template: str, **context) -> str:
+        context.setdefault("logo_href", self.logo_href)
         return self.env.get_template(template).render(
             site=self.site, brand=self.brand, paper=PAPER_SIZES[self.paper], duplex=self.duplex,
             large_print=self.large_print, **context)

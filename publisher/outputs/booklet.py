@@ -11,6 +11,7 @@ the reviews 1, 2, ... both on the page and in the PDF's page labels.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from ..bundles import bundles
@@ -48,11 +49,12 @@ class BookletOutput:
         front = self.typesetter.layout(self.renderer.booklet_front(bundle, starts))
         front_pages = list(front.pages)
         if self.renderer.duplex and len(front_pages) % 2:
-            front_pages.append(self._blank_page())  # the first review must fall on a right-hand page
+            front_pages.append(self._blank)  # the first review must fall on a right-hand page
         booklet = front.copy(front_pages + body.pages)
         return self.typesetter.pdf(booklet, finisher=_page_labels(len(front_pages)))
 
-    def _blank_page(self):
+    @functools.cached_property
+    def _blank(self):
         return self.typesetter.layout(self.renderer.blank_page()).pages[0]
 
 

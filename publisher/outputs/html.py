@@ -18,6 +18,8 @@ class HtmlOutput:
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
+        # Inline, so the page opens from disk on its own; encoded once for every page.
+        self.logo_href = renderer.brand.logo_data_uri if renderer.brand else None
 
     @staticmethod
     def styles(large_print: bool = False) -> list[Path]:
@@ -32,7 +34,5 @@ class HtmlOutput:
     def make(self, target: Target) -> bytes:
         if target.asset is not None:
             return target.asset.read_bytes()
-        brand = self.renderer.brand
-        logo = brand.logo_data_uri if brand else None  # inline: the page opens from disk on its own
-        return self.renderer.handout(target.review, stylesheet_href="../_assets/handout.css",
-                                     logo_href=logo).encode("utf-8")
+        return self.renderer.handout(target.review, assets_href="../_assets/",
+                                     logo_href=self.logo_href).encode("utf-8")
