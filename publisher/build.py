@@ -21,8 +21,8 @@ from .errors import Problem, ReleaseError, SelectionError
 from .fingerprint import Fingerprints
 from .formats import FORMATS, OUTPUTS, TYPESET
 from .manifest import Manifest
-from .render import PAPER_SIZES, make_environment
-from .workers import Edition, Pool, cores
+from .render import PAPER_SIZES, Edition, make_environment
+from .workers import Pool, cores
 from .writer import Writer
 
 EDITIONS = ("standard", "large-print")
@@ -135,9 +135,7 @@ def build(catalog: str | Path = "catalog", out: str | Path = "dist", formats=Non
     large_print = edition == "large-print"
     out = Path(out) / "large-print" if large_print else Path(out)
     settings = Edition(loaded.site, paper or loaded.site.paper, duplex, clinic, large_print)
-    fingerprints = Fingerprints(make_environment(), loaded.site, {
-        "paper": settings.paper, "duplex": duplex, "brand": clinic.fingerprint() if clinic else None,
-        "edition": edition}, large_print)
+    fingerprints = Fingerprints(make_environment(), settings)
     manifest = Manifest.load(out)  # even with force: it lists the stale outputs to remove
     report = BuildReport(out=out, reviews=len(reviews), formats=chosen_formats)
 

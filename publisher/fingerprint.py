@@ -15,8 +15,8 @@ import jinja2
 from jinja2 import meta
 
 from . import __version__
-from .catalog import Site
 from .outputs import Target
+from .render import Edition
 
 
 def _digest(*parts: bytes | str) -> str:
@@ -58,12 +58,14 @@ def template_closure(env: jinja2.Environment, roots: tuple[str, ...]) -> list[st
 
 
 class Fingerprints:
-    """Hashes outputs of one build (one site, one set of options)."""
+    """Hashes outputs of one build: one edition (site, paper, duplex, brand, large print)."""
 
-    def __init__(self, env: jinja2.Environment, site: Site, options: dict, large_print: bool = False):
+    def __init__(self, env: jinja2.Environment, edition: Edition):
         self.env = env
-        self.large_print = large_print
-        self.base = _digest(__version__, json.dumps(options, sort_keys=True), _record(site))
+        self.large_print = edition.large_print
+        options = {"paper": edition.paper, "duplex": edition.duplex, "large_print": edition.large_print,
+                   "brand": edition.brand.fingerprint() if edition.brand else None}
+        self.base = _digest(__version__, json.dumps(options, sort_keys=True), _record(edition.site))
         self._formats: dict[str, str] = {}
 
     def format_digest(self, output) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 import jinja2
 from markupsafe import Markup
@@ -47,23 +47,33 @@ def make_environment() -> jinja2.Environment:
     return env
 
 
-@dataclass
-class Renderer:
-    """Renders pages for one edition (site, paper, duplex); holds the Jinja environment so
-    templates compile once per process."""
+@dataclass(frozen=True)
+class Edition:
+    """What every page of one build shares besides its review: small, so it goes to every
+    worker, and the options part of every output's fingerprint."""
 
     site: Site
     paper: str
-    env: jinja2.Environment
     duplex: bool = False
     brand: Brand | None = None
     large_print: bool = False
 
+
+@dataclass(frozen=True)
+class Renderer(Edition):
+    """Renders the pages of one edition; holds the Jinja environment so templates compile
+    once per process."""
+
+    env: jinja2.Environment = field(default_factory=make_environment, compare=False, repr=False)
+
     @classmethod
     def create(cls, site: Site, paper: str | None = None, duplex: bool = False,
                brand: Brand | None = None, large_print: bool = False) -> "Renderer":
-        return cls(site=site, paper=paper or site.paper, env=make_environment(), duplex=duplex, brand=brand,
-                   large_print=large_print)
+        return cls(site, paper or site.paper, duplex, brand, large_print)
+
+    @classmethod
+    def of(cls, edition: Edition) -> "Renderer":
+        return cls(**{f.name: getattr(edition, f.name) for f in fields(Edition)})
 
     @property
     def logo_href(self) -> str | None:

@@ -13,31 +13,17 @@ import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from typing import Iterator
 
-from .brand import Brand
-from .catalog import Site
 from .errors import PublisherError
 from .formats import OUTPUTS
 from .outputs import Target
-from .render import Renderer
+from .render import Edition, Renderer
 
 Task = tuple[str, Target]  # (format name, target)
 
 WORKER_DIED = ("a worker process stopped before finishing (killed, or out of memory); "
                "finished outputs are kept: run the build again to complete it")
-
-
-@dataclass(frozen=True)
-class Edition:
-    """Everything a worker needs besides the targets: the same for the whole build."""
-
-    site: Site
-    paper: str
-    duplex: bool = False
-    brand: Brand | None = None
-    large_print: bool = False
 
 
 _warm: dict = {}  # this process's outputs, for the edition it was last given
@@ -55,8 +41,7 @@ def make_chunk(edition: Edition, tasks: list[Task]) -> list[tuple[str, bytes]]:
     """Make each task's bytes; runs in a worker (or in-process with one job)."""
     if _warm.get("edition") != edition:
         _warm.clear()
-        _warm.update(edition=edition, renderer=Renderer.create(edition.site, edition.paper, edition.duplex,
-                                                              edition.brand, edition.large_print))
+        _warm.update(edition=edition, renderer=Renderer.of(edition))
     made = []
     for name, target in tasks:
         if name not in _warm:
