@@ -49,6 +49,9 @@ def test_clinic_name_and_phone_on_page_one_of_every_handout(branded):
         last = squash(pdf_pages(pdf)[-1])
         assert "Riverside Family Clinic 12 River Road, Springfield, IL 62701 Phone (555) 010-4477 · https://riverside.example.org" in last
         assert "Research content: Insight Swarm Research Team" in last
+        pages = pdf_pages(pdf)
+        for number, text in enumerate(pages, start=1):
+            assert f"Riverside Family Clinic Page {number} of {len(pages)}" in text.splitlines(), (pdf, number)
 
 
 def test_booklet_cover_names_the_clinic(branded):
@@ -119,5 +122,8 @@ def test_unseen_catalog_branded_large_print_from_the_cli(tmp_path):
         assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in PdfReader(pdf).pages} == {(595, 842)}
     first = squash(pdf_pages(root / "pdf/curcumin/sjogrens-syndrome.pdf")[0])
     assert "Your care team: <b>Clinique</b> {{ 7*7 }} · Phone +33 1 23 45 67 89" in first
+    pages = pdf_pages(root / "pdf/curcumin/sjogrens-syndrome.pdf")
+    for number, text in enumerate(pages, start=1):  # the footer carries the name as text
+        assert f"<b>Clinique</b> {{{{ 7*7 }}}} Page {number} of {len(pages)}" in text.splitlines(), number
     html = (root / "html/curcumin/sjogrens-syndrome.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;Clinique&lt;/b&gt; {{ 7*7 }}" in html and "<b>Clinique" not in html

@@ -8,7 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from helpers import MARKETING, pdf_body_text, seed_lines, squash
+from helpers import MARKETING, pdf_body_text, pdf_pages, seed_lines, squash
 
 SEED_PAIRS = [
     ("000_bd90a52ab7e75c2e.txt", "stage-iv-cancer"),
@@ -50,6 +50,10 @@ def test_every_seed_sentence_is_in_the_pdf(shipped, seed, condition):
     # The seed's title line is also the running head of every page after the first.
     for number, page in enumerate(reader.pages[1:], start=2):
         assert title in squash(page.extract_text()), f"no running head on page {number}"
+    # Every page's footer names the publisher beside its page number.
+    pages = pdf_pages(pdf)
+    for number, text in enumerate(pages, start=1):
+        assert f"{PUBLISHER} Page {number} of {len(pages)}" in text.splitlines(), f"footer of page {number}"
 
 
 @pytest.mark.parametrize("seed,condition", SEED_PAIRS)
