@@ -7,6 +7,10 @@
 (c) `publisher build --format pdf` from scratch, the whole command, all cores
 (d) the same command again with nothing changed
 (e) layout floor: HTML(...).render() alone, in process, no PDF written
+(f) `publisher build --format pdf --jobs 1`: one warm process, the per-core ceiling
+
+(f) bounds what any pool can do: with C cores a build can make at most C times (f)'s handouts
+per second, so its ratio to the per-file command can be at most C x (f) / (b).
 
 Every figure is a whole process, start-up included, except (e). Peak memory is the largest
 resident set of any one process of the build (main or worker), from getrusage.
@@ -69,6 +73,7 @@ def main() -> None:
             print(f"N={reviews}: build {build_s:.1f} s, no-op rebuild {noop_s:.2f} s, "
                   f"peak RSS of any one process {build_mb} MiB")
             return
+        one_s, _ = run([*publisher, "--out", str(tmp / "one"), "--format", "pdf", "--jobs", "1"])
         run([*publisher, "--out", str(tmp / "html"), "--format", "html"])
         html = tmp / "html" / "html"
 
@@ -84,7 +89,7 @@ def main() -> None:
         per_file_s = (time.perf_counter() - started) / len(sample) * reviews
 
     rate = {name: reviews / s for name, s in
-            [("naive", naive_s), ("cmd", per_file_s), ("build", build_s), ("floor", floor_s)]}
+            [("naive", naive_s), ("cmd", per_file_s), ("build", build_s), ("floor", floor_s), ("one", one_s)]}
     print(f"N = {reviews} reviews, {cores} cores, HarfBuzz subsetter: {_subsetter()}")
     print(f"{'':46}{'seconds':>9}{'handouts/s':>12}")
     print(f"{'(a) naive in-process loop, whole process':46}{naive_s:>9.1f}{rate['naive']:>12.1f}")
@@ -92,8 +97,11 @@ def main() -> None:
     print(f"{'(c) publisher build, from scratch':46}{build_s:>9.1f}{rate['build']:>12.1f}")
     print(f"{'(d) publisher build, nothing changed':46}{noop_s:>9.2f}{'':>12}")
     print(f"{'(e) layout floor, render() only, one core':46}{floor_s:>9.1f}{rate['floor']:>12.1f}")
+    print(f"{'(f) publisher build --jobs 1, one warm core':46}{one_s:>9.1f}{rate['one']:>12.1f}")
     print(f"build vs naive loop: {rate['build'] / rate['naive']:.2f}x (target 1.7x); "
           f"vs per-file command: {rate['build'] / rate['cmd']:.1f}x (target 20x)")
+    print(f"ceiling on {cores} cores: {cores} x (f) / (b) = {cores * rate['one'] / rate['cmd']:.1f}x the per-file "
+          f"command; the build reaches {rate['build'] / (cores * rate['one']):.0%} of {cores} x (f)")
     print(f"peak RSS: build's largest process {build_mb} MiB (target < 300), naive loop {naive_mb} MiB")
 
 
