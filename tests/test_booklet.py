@@ -99,6 +99,11 @@ def check_booklet(path: Path, expected: list[Expected], publisher: str) -> list[
         titles = [s.title for s in sections if not isinstance(s, list)]
         assert titles[0].startswith("General Safety Profile of") and titles[-1] in ("Frequently Asked Questions", "Sources")
 
+    # Every printed review page has the footer: publisher, then "Page N of M" in one sequence.
+    for index in range(front, len(pages)):
+        if pages[index].strip():  # duplex blanks carry nothing
+            assert f"{publisher} Page {labels[index]} of {total}" in pages[index].splitlines(), index
+
     # Each review reads exactly as its standalone handout, running heads and page numbers aside.
     for n, review in enumerate(expected):
         end = starts[n + 1] if n + 1 < len(starts) else len(pages)
