@@ -76,12 +76,20 @@ def release_problems(reviews: Iterable[Review], today: dt.date) -> list[Problem]
     """Why each review may not be released: not approved, or its next review is overdue."""
     problems = []
     for review in reviews:
-        where = review.source or f"{review.key} (no review file)"
         if review.status != "approved":
-            problems.append(Problem(where, 0, f"status is {review.status}, not approved"))
-        if review.is_overdue(today):
-            problems.append(Problem(where, 0, f"next review was due {review.next_review_due.isoformat()}"))
+            problems.append(Problem(_where(review), 0, f"status is {review.status}, not approved"))
+        problems += overdue_problems([review], today)
     return problems
+
+
+def overdue_problems(reviews: Iterable[Review], today: dt.date) -> list[Problem]:
+    """Reviews whose next review date has passed: ``--release`` refuses them, ``check`` lists them."""
+    return [Problem(_where(r), 0, f"next review was due {r.next_review_due.isoformat()}")
+            for r in reviews if r.is_overdue(today)]
+
+
+def _where(review: Review) -> str:
+    return review.source or f"{review.key} (no review file)"
 
 
 def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ import logging
 import click
 
 from . import __version__
-from .build import EDITIONS, build
+from .build import EDITIONS, build, overdue_problems
 from .catalog import load_catalog
 from .errors import PublisherError
 from .formats import FORMATS
@@ -132,11 +132,8 @@ def check_command(catalog_dir, readability, as_json):
         return
     click.echo(f"{catalog_dir}: ok ({len(catalog.compounds)} compound(s), "
                f"{len(catalog.conditions)} condition(s), {len(catalog.reviews)} review(s))")
-    today = dt.date.today()
-    for review in catalog.reviews:
-        if review.is_overdue(today):
-            click.echo(f"overdue: {review.source or review.key}: next review was due "
-                       f"{review.next_review_due.isoformat()}")
+    for problem in overdue_problems(catalog.reviews, dt.date.today()):
+        click.echo(f"overdue: {problem}")
 
 
 def _readability(catalog, as_json: bool) -> None:

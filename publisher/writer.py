@@ -32,12 +32,10 @@ class Writer:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.written: list[str] = []
-        self.unchanged: list[str] = []
 
     def write(self, relpath: str, data: bytes) -> None:
         path = self.root / relpath
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            self.unchanged.append(relpath)
-            return
+            return  # the same bytes: leave the file (and its time stamp) alone
         write_atomic(path, data)
         self.written.append(relpath)
