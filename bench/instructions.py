@@ -17,28 +17,20 @@ import argparse
 import re
 import subprocess
 import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def render(times: int, css: str) -> None:
     """Runs under Valgrind: warm up once, then make ``times`` more handouts."""
     from weasyprint import CSS
 
-    from publisher.catalog import load_catalog
-    from publisher.outputs.pdf import PdfOutput
-    from publisher.render import Renderer
+    from profile_handout import liver_cancer_handout
 
-    catalog = load_catalog(ROOT / "catalog")
-    review = next(r for r in catalog.reviews if r.condition.slug == "liver-cancer")
-    output = PdfOutput(Renderer.create(catalog.site))
-    typesetter = output.typesetter
+    output, html = liver_cancer_handout()
     if css:
+        typesetter = output.typesetter
         typesetter.stylesheets.append(CSS(string=css, font_config=typesetter.font_config))
-    html = output.renderer.handout(review)
     for _ in range(1 + times):
-        typesetter.pdf(typesetter.layout(html))
+        output.pdf_bytes(html)
 
 
 def count(times: int, css: str) -> int:

@@ -18,13 +18,18 @@ from publisher.render import Renderer
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("-")]
-    runs = int(args[0]) if args else 20
+def liver_cancer_handout() -> tuple[PdfOutput, str]:
+    """The PDF output and the HTML of the shipped Liver Cancer handout, not yet laid out."""
     catalog = load_catalog(ROOT / "catalog")
     review = next(r for r in catalog.reviews if r.condition.slug == "liver-cancer")
     output = PdfOutput(Renderer.create(catalog.site))
-    html = output.renderer.handout(review)
+    return output, output.renderer.handout(review)
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    runs = int(args[0]) if args else 20
+    output, html = liver_cancer_handout()
     output.pdf_bytes(html)  # warm: fonts, CSS, templates
 
     def loop():
