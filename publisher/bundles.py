@@ -40,11 +40,6 @@ class Bundle:
     def name(self) -> str:
         return self.subject.display_name if self.kind == "compound" else self.subject.name
 
-    def path(self, folder: str, suffix: str) -> str:
-        """``booklets/<compound>.pdf`` or ``booklets/by-condition/<condition>.pdf``."""
-        sub = "" if self.kind == "compound" else "by-condition/"
-        return f"{folder}/{sub}{self.slug}.{suffix}"
-
     def edition_date(self, site: Site) -> dt.date | None:
         """The site's edition date, else the latest review date: from the catalog, never the clock."""
         dates = [e.review.reviewed_on for e in self.entries if e.review.reviewed_on]

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from publisher import build, load_catalog
 from publisher.bundles import bundles
+from publisher.outputs import bundle_path, review_path
 from publisher.cli import main
 
 from conftest import ROOT
@@ -34,12 +35,12 @@ class Expected:
     question: str  # the review's title
 
 
-def expected_booklets(catalog_dir: Path, out: Path) -> dict[Path, list[Expected]]:
+def expected_booklets(catalog_dir: Path, out: Path, large_print: bool = False) -> dict[Path, list[Expected]]:
     catalog = load_catalog(catalog_dir)
     made = {}
     for bundle in bundles(list(catalog.reviews)):
-        made[out / bundle.path("booklets", "pdf")] = [
-            Expected(e.label, out / f"pdf/{e.review.compound.slug}/{e.review.condition.slug}.pdf",
+        made[out / bundle_path("booklets", bundle, "pdf", large_print)] = [
+            Expected(e.label, out / review_path("pdf", e.review, "pdf", large_print),
                      f"Is {e.review.compound.display_name} Safe for {e.review.condition.name} Patients?")
             for e in bundle.entries]
     return made
@@ -128,7 +129,7 @@ def test_shipped_booklets_pass_every_check(shipped):
 
 
 def test_compound_booklet_cover_contents_and_metadata(shipped):
-    path = shipped / "booklets/low-dose-naltrexone.pdf"
+    path = shipped / "booklets/low-dose-naltrexone--all-conditions.pdf"
     reader = PdfReader(path)
     cover = squash(pdf_pages(path)[0])
     for words in ("Low-Dose Naltrexone (LDN)", "Safety reviews for 10 conditions",
@@ -146,7 +147,7 @@ def test_compound_booklet_cover_contents_and_metadata(shipped):
 
 
 def test_condition_booklet_names_compounds(unseen_built, tmp_path):
-    path = unseen_built / "booklets/by-condition/sjogrens-syndrome.pdf"
+    path = unseen_built / "booklets/by-condition/all-compounds--sjogrens-syndrome.pdf"
     reader = PdfReader(path)
     assert reader.metadata.title == "Sjögren’s Syndrome: Safety Reviews by Compound"
     assert [item.title for item in reader.outline if not isinstance(item, list)][0] == "Curcumin"
@@ -157,14 +158,14 @@ def test_condition_booklet_names_compounds(unseen_built, tmp_path):
 def test_unseen_catalog_booklets_pass_every_check(unseen_built):
     expected = expected_booklets(unseen(Path(unseen_built).parent / "catalog-again"), unseen_built)
     assert {p.relative_to(unseen_built).as_posix() for p in expected} == {
-        "booklets/curcumin.pdf", "booklets/zz-hostile.pdf", "booklets/by-condition/hostile.pdf",
-        "booklets/by-condition/not-for-curcumin.pdf", "booklets/by-condition/sjogrens-syndrome.pdf"}
+        "booklets/curcumin--all-conditions.pdf", "booklets/zz-hostile--all-conditions.pdf", "booklets/by-condition/all-compounds--hostile.pdf",
+        "booklets/by-condition/all-compounds--not-for-curcumin.pdf", "booklets/by-condition/all-compounds--sjogrens-syndrome.pdf"}
     for path, reviews in expected.items():
         check_booklet(path, reviews, "Clinique Élan")
-    hostile = squash("".join(pdf_pages(unseen_built / "booklets/zz-hostile.pdf")[:2]))
+    hostile = squash("".join(pdf_pages(unseen_built / "booklets/zz-hostile--all-conditions.pdf")[:2]))
     assert '<script>alert(1)</script> {{ 7*7 }} {% raw %} <img src="file:///etc/passwd"> (<b>bold</b>)' in hostile
     assert "49" not in hostile
-    assert PdfReader(unseen_built / "booklets/curcumin.pdf").trailer["/Root"]["/Lang"] == "fr"
+    assert PdfReader(unseen_built / "booklets/curcumin--all-conditions.pdf").trailer["/Root"]["/Lang"] == "fr"
 
 
 def test_duplex_starts_every_review_on_a_right_hand_page(tmp_path):
@@ -183,11 +184,11 @@ def test_duplex_starts_every_review_on_a_right_hand_page(tmp_path):
 def test_filters_choose_the_reviews_a_booklet_holds(tmp_path):
     build(ROOT / "catalog", tmp_path, formats="booklet", conditions=["liver-cancer", "fibromyalgia"], paper="a4")
     made = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf"))
-    assert made == ["booklets/by-condition/fibromyalgia.pdf", "booklets/by-condition/liver-cancer.pdf",
-                    "booklets/low-dose-naltrexone.pdf"]
-    reader = PdfReader(tmp_path / "booklets/low-dose-naltrexone.pdf")
+    assert made == ["booklets/by-condition/all-compounds--fibromyalgia.pdf", "booklets/by-condition/all-compounds--liver-cancer.pdf",
+                    "booklets/low-dose-naltrexone--all-conditions.pdf"]
+    reader = PdfReader(tmp_path / "booklets/low-dose-naltrexone--all-conditions.pdf")
     assert [item.title for item in reader.outline if not isinstance(item, list)] == ["Fibromyalgia", "Liver Cancer"]
-    assert "Safety reviews for 2 conditions" in squash(pdf_pages(tmp_path / "booklets/low-dose-naltrexone.pdf")[0])
+    assert "Safety reviews for 2 conditions" in squash(pdf_pages(tmp_path / "booklets/low-dose-naltrexone--all-conditions.pdf")[0])
     for page in reader.pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
 
@@ -196,4 +197,4 @@ def test_filters_choose_the_reviews_a_booklet_holds(tmp_path):
 def test_booklet_mixes_with_other_formats(tmp_path, fmt):
     report = build(ROOT / "catalog", tmp_path, formats=fmt, conditions=["liver-cancer"])
     assert report.formats == tuple(f for f in ("html", "pdf", "booklet") if f in fmt.split(","))
-    assert (tmp_path / "booklets/by-condition/liver-cancer.pdf").is_file()
+    assert (tmp_path / "booklets/by-condition/all-compounds--liver-cancer.pdf").is_file()

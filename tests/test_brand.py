@@ -55,25 +55,25 @@ def test_clinic_name_and_phone_on_page_one_of_every_handout(branded):
 
 
 def test_booklet_cover_names_the_clinic(branded):
-    cover = squash(pdf_pages(branded / "booklets/low-dose-naltrexone.pdf")[0])
+    cover = squash(pdf_pages(branded / "booklets/low-dose-naltrexone--all-conditions.pdf")[0])
     assert cover.startswith("Riverside Family Clinic Phone (555) 010-4477 · 12 River Road")
 
 
 def test_logo_is_embedded_with_alt_text(branded):
-    html = (branded / "html/low-dose-naltrexone/liver-cancer.html").read_text(encoding="utf-8")
+    html = (branded / "html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html").read_text(encoding="utf-8")
     assert 'alt="Riverside Family Clinic logo"' in html
     assert 'src="data:image/svg+xml;base64,' in html  # opens from disk with nothing beside it
     assert "file://" not in html
-    reader = PdfReader(branded / "pdf/low-dose-naltrexone/liver-cancer.pdf")
+    reader = PdfReader(branded / "pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.pdf")
     drawn = reader.pages[0].get_contents().get_data()
     assert b"0.180392 0.545098 0.341176 rg" in drawn  # the logo's own green: it was loaded and drawn
-    tags = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(branded / "pdf/low-dose-naltrexone/liver-cancer.pdf"), "-"],
+    tags = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(branded / "pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.pdf"), "-"],
                           capture_output=True, check=True).stdout
     assert b"/Alt (Riverside Family Clinic logo)" in tags
 
 
 def test_accent_colour_is_used_and_checked(branded, tmp_path):
-    html = (branded / "html/low-dose-naltrexone/liver-cancer.html").read_text(encoding="utf-8")
+    html = (branded / "html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html").read_text(encoding="utf-8")
     assert "h1, h2 { color: #1a5276; }" in html
     assert round(contrast_with_white("#1a5276"), 1) == 8.4
     assert round(contrast_with_white("#777777"), 2) == 4.48
@@ -120,10 +120,10 @@ def test_unseen_catalog_branded_large_print_from_the_cli(tmp_path):
     for pdf in sorted(root.rglob("*.pdf")):
         assert min(font_sizes(pdf)) >= 18, pdf
         assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in PdfReader(pdf).pages} == {(595, 842)}
-    first = squash(pdf_pages(root / "pdf/curcumin/sjogrens-syndrome.pdf")[0])
+    first = squash(pdf_pages(root / "pdf/curcumin/curcumin--sjogrens-syndrome--large-print.pdf")[0])
     assert "Your care team: <b>Clinique</b> {{ 7*7 }} · Phone +33 1 23 45 67 89" in first
-    pages = pdf_pages(root / "pdf/curcumin/sjogrens-syndrome.pdf")
+    pages = pdf_pages(root / "pdf/curcumin/curcumin--sjogrens-syndrome--large-print.pdf")
     for number, text in enumerate(pages, start=1):  # the footer carries the name as text
         assert f"<b>Clinique</b> {{{{ 7*7 }}}} Page {number} of {len(pages)}" in text.splitlines(), number
-    html = (root / "html/curcumin/sjogrens-syndrome.html").read_text(encoding="utf-8")
+    html = (root / "html/curcumin/curcumin--sjogrens-syndrome--large-print.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;Clinique&lt;/b&gt; {{ 7*7 }}" in html and "<b>Clinique" not in html

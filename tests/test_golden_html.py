@@ -16,7 +16,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 @pytest.mark.parametrize("condition", ["liver-cancer", "stage-iv-cancer"])
 def test_seed_handout_html_matches_golden(shipped, condition):
-    built = (shipped / "html" / "low-dose-naltrexone" / f"{condition}.html").read_text(encoding="utf-8")
+    built = (shipped / "html" / "low-dose-naltrexone" / f"low-dose-naltrexone--{condition}.html").read_text(encoding="utf-8")
     golden = GOLDEN / f"low-dose-naltrexone--{condition}.html"
     if os.environ.get("PUBLISHER_UPDATE_GOLDEN"):
         golden.write_text(built, encoding="utf-8")
@@ -24,7 +24,7 @@ def test_seed_handout_html_matches_golden(shipped, condition):
 
 
 def test_html_assets_sit_beside_the_pages(shipped):
-    page = (shipped / "html/low-dose-naltrexone/liver-cancer.html").read_text(encoding="utf-8")
+    page = (shipped / "html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html").read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="../_assets/handout.css">' in page
     css = (shipped / "html/_assets/handout.css").read_text(encoding="utf-8")
     for font in ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf", "DejaVuSans.ttf"):

@@ -40,9 +40,10 @@ def digests(out: Path) -> dict[str, str]:
 
 
 def outputs_of(condition: str, compound: str) -> set[str]:
-    return {f"html/{compound}/{condition}.html", f"pdf/{compound}/{condition}.pdf",
-            f"booklets/{compound}.pdf", f"epub/{compound}.epub",
-            f"booklets/by-condition/{condition}.pdf", f"epub/by-condition/{condition}.epub"}
+    return {f"html/{compound}/{compound}--{condition}.html", f"pdf/{compound}/{compound}--{condition}.pdf",
+            f"booklets/{compound}--all-conditions.pdf", f"epub/{compound}--all-conditions.epub",
+            f"booklets/by-condition/all-compounds--{condition}.pdf",
+            f"epub/by-condition/all-compounds--{condition}.epub"}
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_changing_a_condition_remakes_exactly_its_outputs(built):
     write_yaml(catalog / "conditions/gout.yaml", {"name": "Gouty Arthritis", "specialist": "rheumatologist"})
     report = build(catalog, out, formats=FORMATS, jobs=1)
     assert set(report.built) == outputs_of("gout", "low-dose-naltrexone")
-    assert "Gouty Arthritis" in "".join(p.extract_text() for p in PdfReader(out / "pdf/low-dose-naltrexone/gout.pdf").pages)
+    assert "Gouty Arthritis" in "".join(p.extract_text() for p in PdfReader(out / "pdf/low-dose-naltrexone/low-dose-naltrexone--gout.pdf").pages)
 
 
 def test_a_review_override_remakes_its_outputs_only(built):
@@ -100,12 +101,12 @@ def test_removing_a_condition_removes_its_outputs(built):
     catalog, out, _ = built
     (catalog / "conditions/psoriasis.yaml").unlink()
     report = build(catalog, out, formats=FORMATS, jobs=1)
-    gone = outputs_of("psoriasis", "low-dose-naltrexone") - {"booklets/low-dose-naltrexone.pdf", "epub/low-dose-naltrexone.epub"}
+    gone = outputs_of("psoriasis", "low-dose-naltrexone") - {"booklets/low-dose-naltrexone--all-conditions.pdf", "epub/low-dose-naltrexone--all-conditions.epub"}
     assert set(report.removed) == gone
-    assert set(report.built) == {"booklets/low-dose-naltrexone.pdf", "epub/low-dose-naltrexone.epub"}
+    assert set(report.built) == {"booklets/low-dose-naltrexone--all-conditions.pdf", "epub/low-dose-naltrexone--all-conditions.epub"}
     for path in gone:
         assert not (out / path).exists()
-    assert not (out / "html/low-dose-naltrexone/psoriasis.html").exists()
+    assert not (out / "html/low-dose-naltrexone/low-dose-naltrexone--psoriasis.html").exists()
 
 
 def test_filters_never_remove_other_outputs(built):
@@ -129,14 +130,14 @@ def test_force_and_deleted_files_are_made_again(built):
     assert sorted(build(catalog, out, formats=FORMATS, jobs=1, force=True).built) == sorted(first.built)
     (catalog / "conditions/gout.yaml").unlink()
     forced = build(catalog, out, formats=FORMATS, jobs=1, force=True)
-    assert "pdf/low-dose-naltrexone/gout.pdf" in forced.removed  # force still cleans up
-    assert not (out / "pdf/low-dose-naltrexone/gout.pdf").exists()
+    assert "pdf/low-dose-naltrexone/low-dose-naltrexone--gout.pdf" in forced.removed  # force still cleans up
+    assert not (out / "pdf/low-dose-naltrexone/low-dose-naltrexone--gout.pdf").exists()
     write_yaml(catalog / "conditions/gout.yaml", {"name": "Gout", "specialist": "rheumatologist"})
     build(catalog, out, formats=FORMATS, jobs=1)
-    (out / "pdf/curcumin/asthma.pdf").unlink()
-    (out / "html/low-dose-naltrexone/gout.html").write_text("edited by hand")
+    (out / "pdf/curcumin/curcumin--asthma.pdf").unlink()
+    (out / "html/low-dose-naltrexone/low-dose-naltrexone--gout.html").write_text("edited by hand")
     report = build(catalog, out, formats=FORMATS, jobs=1)
-    assert report.built == ["html/low-dose-naltrexone/gout.html", "pdf/curcumin/asthma.pdf"]
+    assert report.built == ["html/low-dose-naltrexone/low-dose-naltrexone--gout.html", "pdf/curcumin/curcumin--asthma.pdf"]
 
 
 def test_parallel_output_is_byte_identical_to_one_process(tmp_path):
@@ -156,7 +157,7 @@ def test_a_killed_worker_leaves_no_partial_file_and_the_next_build_finishes(tmp_
     make = PdfOutput.make
 
     def dies_on_gout(self, target):
-        if target.path.endswith("/gout.pdf"):
+        if target.path.endswith("--gout.pdf"):
             os._exit(9)  # as if the kernel killed the worker mid-render
         return make(self, target)
     monkeypatch.setattr(PdfOutput, "make", dies_on_gout)  # workers are forked, so they see it
@@ -167,7 +168,7 @@ def test_a_killed_worker_leaves_no_partial_file_and_the_next_build_finishes(tmp_
         assert len(PdfReader(pdf).pages) >= 2  # whole, not truncated
     monkeypatch.setattr(PdfOutput, "make", make)
     finished = build(catalog, out, formats="pdf", jobs=2)
-    assert "pdf/low-dose-naltrexone/gout.pdf" in finished.built
+    assert "pdf/low-dose-naltrexone/low-dose-naltrexone--gout.pdf" in finished.built
     assert len(finished.built) + len(finished.skipped) == 4
     clean = build(catalog, tmp_path / "clean", formats="pdf", jobs=1)
     assert digests(out) == digests(tmp_path / "clean") and clean.built

@@ -36,10 +36,10 @@ def large(tmp_path_factory):
 def test_everything_goes_under_large_print(large):
     assert [p.name for p in large.iterdir()] == ["large-print"]
     root = large / "large-print"
-    assert (root / "pdf/low-dose-naltrexone/liver-cancer.pdf").is_file()
-    assert (root / "booklets/low-dose-naltrexone.pdf").is_file()
-    assert (root / "booklets/by-condition/liver-cancer.pdf").is_file()
-    html = (root / "html/low-dose-naltrexone/liver-cancer.html").read_text(encoding="utf-8")
+    assert (root / "pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--large-print.pdf").is_file()
+    assert (root / "booklets/low-dose-naltrexone--all-conditions--large-print.pdf").is_file()
+    assert (root / "booklets/by-condition/all-compounds--liver-cancer--large-print.pdf").is_file()
+    html = (root / "html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--large-print.html").read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="../_assets/large-print.css">' in html
     assert (root / "html/_assets/large-print.css").is_file()
 
@@ -50,12 +50,12 @@ def test_no_text_below_18_points_in_any_pdf(large, shipped):
     for pdf in pdfs:
         sizes = font_sizes(pdf)
         assert sizes and min(sizes) >= 18, (pdf, sorted(sizes)[:5])
-    assert min(font_sizes(shipped / "pdf/low-dose-naltrexone/liver-cancer.pdf")) < 18  # the check can fail
+    assert min(font_sizes(shipped / "pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.pdf")) < 18  # the check can fail
 
 
 def test_reflowed_not_scaled(large, shipped):
-    big = PdfReader(large / "large-print/pdf/low-dose-naltrexone/liver-cancer.pdf")
-    small = PdfReader(shipped / "pdf/low-dose-naltrexone/liver-cancer.pdf")
+    big = PdfReader(large / "large-print/pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--large-print.pdf")
+    small = PdfReader(shipped / "pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.pdf")
     assert len(big.pages) > len(small.pages)
     for page in big.pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == (612, 792)
@@ -63,5 +63,5 @@ def test_reflowed_not_scaled(large, shipped):
 
 def test_large_print_booklets_pass_every_booklet_check(large):
     out = large / "large-print"
-    for path, reviews in expected_booklets(ROOT / "catalog", out).items():
+    for path, reviews in expected_booklets(ROOT / "catalog", out, large_print=True).items():
         check_booklet(path, reviews, "Insight Swarm Research Team")

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from publisher import build
 from publisher.fetcher import ProjectOnlyFetcher
 
-LIVER = "pdf/low-dose-naltrexone/liver-cancer.pdf"
+LIVER = "pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.pdf"
 
 
 def test_metadata_language_and_tags(shipped):

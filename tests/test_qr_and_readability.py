@@ -39,7 +39,7 @@ def decode_qr(pdf: Path, page: int, tmp: Path) -> list[str]:
 
 def test_the_qr_code_decodes_to_the_reviews_online_address(with_qr, tmp_path):
     for condition in ("liver-cancer", "psoriasis"):
-        pdf = with_qr / f"pdf/low-dose-naltrexone/{condition}.pdf"
+        pdf = with_qr / f"pdf/low-dose-naltrexone/low-dose-naltrexone--{condition}.pdf"
         url = f"https://insightswarm.ai/reviews/low-dose-naltrexone/{condition}"
         pages = pdf_pages(pdf)
         on = [n for n, text in enumerate(pages, start=1) if url in squash(text).replace(" ", "")]
@@ -48,14 +48,14 @@ def test_the_qr_code_decodes_to_the_reviews_online_address(with_qr, tmp_path):
 
 
 def test_the_qr_code_is_vector_and_labelled(with_qr):
-    html = (with_qr / "html/low-dose-naltrexone/liver-cancer.html").read_text(encoding="utf-8")
+    html = (with_qr / "html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html").read_text(encoding="utf-8")
     assert '<div class="qr" role="img" aria-label="QR code for https://insightswarm.ai/reviews/low-dose-naltrexone/liver-cancer">' in html
     assert '<svg viewBox="0 0 ' in html and "<img" not in html.split('class="qr"')[1].split("</div>")[0]
 
 
 def test_no_pattern_no_qr_code(shipped, tmp_path):
-    assert 'class="qr"' not in (shipped / "html/low-dose-naltrexone/liver-cancer.html").read_text(encoding="utf-8")
-    assert decode_qr(shipped / "pdf/low-dose-naltrexone/liver-cancer.pdf", 3, tmp_path) == []
+    assert 'class="qr"' not in (shipped / "html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html").read_text(encoding="utf-8")
+    assert decode_qr(shipped / "pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.pdf", 3, tmp_path) == []
 
 
 def test_a_bad_pattern_is_a_catalog_error(catalog_copy):

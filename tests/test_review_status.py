@@ -51,24 +51,24 @@ def built(tmp_path_factory):
 
 
 def test_a_draft_handout_is_marked_on_every_page(built):
-    pages = pdf_pages(built / "pdf/low-dose-naltrexone/asthma.pdf")
+    pages = pdf_pages(built / "pdf/low-dose-naltrexone/low-dose-naltrexone--asthma.pdf")
     assert len(pages) >= 2
     for page in pages:
         assert MARK in page
-    assert PdfReader(built / "pdf/low-dose-naltrexone/asthma.pdf").metadata.title.startswith("DRAFT — Is ")
-    html = (built / "html/low-dose-naltrexone/asthma.html").read_text(encoding="utf-8")
+    assert PdfReader(built / "pdf/low-dose-naltrexone/low-dose-naltrexone--asthma.pdf").metadata.title.startswith("DRAFT — Is ")
+    html = (built / "html/low-dose-naltrexone/low-dose-naltrexone--asthma.html").read_text(encoding="utf-8")
     assert f'<p class="draft-mark" role="note">{MARK}</p>' in html
 
 
 def test_approved_handouts_carry_no_mark_and_say_when_they_were_reviewed(built):
-    for page in pdf_pages(built / "pdf/low-dose-naltrexone/psoriasis.pdf"):
+    for page in pdf_pages(built / "pdf/low-dose-naltrexone/low-dose-naltrexone--psoriasis.pdf"):
         assert MARK not in page and "DRAFT" not in page
-    assert "Last reviewed February 1, 2026" in squash(pdf_pages(built / "pdf/low-dose-naltrexone/psoriasis.pdf")[0])
-    assert "Last reviewed March 5, 2026 by Dr. Ana Müller" in squash(pdf_pages(built / "pdf/low-dose-naltrexone/asthma.pdf")[0])
+    assert "Last reviewed February 1, 2026" in squash(pdf_pages(built / "pdf/low-dose-naltrexone/low-dose-naltrexone--psoriasis.pdf")[0])
+    assert "Last reviewed March 5, 2026 by Dr. Ana Müller" in squash(pdf_pages(built / "pdf/low-dose-naltrexone/low-dose-naltrexone--asthma.pdf")[0])
 
 
 def test_in_a_booklet_only_the_draft_reviews_pages_are_marked(built):
-    path = built / "booklets/low-dose-naltrexone.pdf"
+    path = built / "booklets/low-dose-naltrexone--all-conditions.pdf"
     reader = PdfReader(path)
     front = sum(1 for label in reader.page_labels if not label.isdigit())
     pages = pdf_pages(path)[front:]
@@ -81,7 +81,7 @@ def test_in_a_booklet_only_the_draft_reviews_pages_are_marked(built):
 
 
 def test_the_epub_marks_the_draft_review(built):
-    with zipfile.ZipFile(built / "epub/low-dose-naltrexone.epub") as book:
+    with zipfile.ZipFile(built / "epub/low-dose-naltrexone--all-conditions.epub") as book:
         assert MARK in book.read("EPUB/low-dose-naltrexone--asthma.xhtml").decode("utf-8")
         assert MARK not in book.read("EPUB/low-dose-naltrexone--gout.xhtml").decode("utf-8")
 
@@ -101,7 +101,7 @@ def test_release_refuses_drafts_and_overdue_reviews_writing_nothing(tmp_path):
 def test_release_passes_when_everything_selected_is_approved_and_current(tmp_path):
     catalog = catalog_with_statuses(tmp_path / "catalog")
     report = build(catalog, tmp_path / "out", formats="pdf", conditions=["psoriasis"], release=True, jobs=1)
-    assert report.built == ["pdf/low-dose-naltrexone/psoriasis.pdf"]
+    assert report.built == ["pdf/low-dose-naltrexone/low-dose-naltrexone--psoriasis.pdf"]
     with pytest.raises(ReleaseError, match="next review was due 2027-02-01"):
         build(catalog, tmp_path / "later", conditions=["psoriasis"], release=True, today=dt.date(2027, 3, 1))
 

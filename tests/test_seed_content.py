@@ -30,7 +30,7 @@ def seed_sentences(seed: str) -> list[str]:
 
 @pytest.mark.parametrize("seed,condition", SEED_PAIRS)
 def test_every_seed_sentence_is_in_the_html(shipped, seed, condition):
-    page = shipped / "html" / "low-dose-naltrexone" / f"{condition}.html"
+    page = shipped / "html" / "low-dose-naltrexone" / f"low-dose-naltrexone--{condition}.html"
     text = html_text(page)
     missing = [s for s in seed_sentences(seed) if squash(s) not in text]
     assert missing == []
@@ -40,7 +40,7 @@ def test_every_seed_sentence_is_in_the_html(shipped, seed, condition):
 
 @pytest.mark.parametrize("seed,condition", SEED_PAIRS)
 def test_every_seed_sentence_is_in_the_pdf(shipped, seed, condition):
-    pdf = shipped / "pdf" / "low-dose-naltrexone" / f"{condition}.pdf"
+    pdf = shipped / "pdf" / "low-dose-naltrexone" / f"low-dose-naltrexone--{condition}.pdf"
     title = seed_lines(seed)[0]
     text = pdf_body_text(pdf, furniture=[title, PUBLISHER])
     missing = [s for s in seed_sentences(seed) if squash(s) not in text]
@@ -58,7 +58,7 @@ def test_every_seed_sentence_is_in_the_pdf(shipped, seed, condition):
 
 @pytest.mark.parametrize("seed,condition", SEED_PAIRS)
 def test_seed_sections_come_in_seed_order(shipped, seed, condition):
-    pdf = shipped / "pdf" / "low-dose-naltrexone" / f"{condition}.pdf"
+    pdf = shipped / "pdf" / "low-dose-naltrexone" / f"low-dose-naltrexone--{condition}.pdf"
     text = pdf_body_text(pdf, furniture=[seed_lines(seed)[0], PUBLISHER])
     positions = [text.find(squash(s)) for s in seed_sentences(seed)]
     assert positions == sorted(positions)

@@ -15,14 +15,14 @@ from helpers import pdf_body_text, squash, tree_digests, unseen
 def test_builds_exactly_its_reviews(unseen_built):
     html = sorted(p.relative_to(unseen_built / "html").as_posix() for p in (unseen_built / "html").rglob("*.html"))
     pdf = sorted(p.relative_to(unseen_built / "pdf").as_posix() for p in (unseen_built / "pdf").rglob("*.pdf"))
-    assert html == ["curcumin/hostile.html", "curcumin/sjogrens-syndrome.html",
-                    "zz-hostile/hostile.html", "zz-hostile/not-for-curcumin.html",
-                    "zz-hostile/sjogrens-syndrome.html"]
+    assert html == ["curcumin/curcumin--hostile.html", "curcumin/curcumin--sjogrens-syndrome.html",
+                    "zz-hostile/zz-hostile--hostile.html", "zz-hostile/zz-hostile--not-for-curcumin.html",
+                    "zz-hostile/zz-hostile--sjogrens-syndrome.html"]
     assert pdf == [p.replace(".html", ".pdf") for p in html]
 
 
 def test_override_and_references_are_printed(unseen_built):
-    pdf = unseen_built / "pdf/curcumin/sjogrens-syndrome.pdf"
+    pdf = unseen_built / "pdf/curcumin/curcumin--sjogrens-syndrome.pdf"
     text = pdf_body_text(pdf, furniture=["Clinique Élan"])
     assert "Two small trials in Sjögren’s Syndrome reported no serious adverse events." in text
     assert "There is limited published research" not in text
@@ -40,17 +40,17 @@ def test_override_and_references_are_printed(unseen_built):
 
 
 def test_hostile_text_stays_text(unseen_built):
-    source = (unseen_built / "html/zz-hostile/hostile.html").read_text(encoding="utf-8")
+    source = (unseen_built / "html/zz-hostile/zz-hostile--hostile.html").read_text(encoding="utf-8")
     assert "<script>" not in source and "<img" not in source and "<b>bold" not in source
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in source
     assert "49" not in source
     assert "<link rel=attachment" not in source and "<style>@import" not in source
-    text = squash("".join(p.extract_text() for p in PdfReader(unseen_built / "pdf/zz-hostile/hostile.pdf").pages))
+    text = squash("".join(p.extract_text() for p in PdfReader(unseen_built / "pdf/zz-hostile/zz-hostile--hostile.pdf").pages))
     assert '<script>alert(1)</script> {{ 7*7 }} {% raw %} <img src="file:///etc/passwd">' in text
     assert "Ünïcödé <i>Condition</i> {{ 7*7 }}" in text
     assert "<style>@import url(http://127.0.0.1/x.css)</style>".replace(" ", "") in text.replace(" ", "")
     assert "root:x:0" not in text
-    assert not PdfReader(unseen_built / "pdf/zz-hostile/hostile.pdf").attachments
+    assert not PdfReader(unseen_built / "pdf/zz-hostile/zz-hostile--hostile.pdf").attachments
 
 
 def test_rebuild_is_byte_identical(unseen_built, tmp_path):
@@ -79,7 +79,7 @@ def test_interrupted_write_leaves_old_file_whole(tmp_path, monkeypatch):
 
 
 def test_limited_compound_skips_other_conditions(unseen_built):
-    assert not (unseen_built / "html/curcumin/not-for-curcumin.html").exists()
+    assert not (unseen_built / "html/curcumin/curcumin--not-for-curcumin.html").exists()
     # Without a review date, the site's edition date stamps the PDF.
-    meta = PdfReader(unseen_built / "pdf/zz-hostile/sjogrens-syndrome.pdf").metadata
+    meta = PdfReader(unseen_built / "pdf/zz-hostile/zz-hostile--sjogrens-syndrome.pdf").metadata
     assert meta["/CreationDate"].startswith("D:20260201")

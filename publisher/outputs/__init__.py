@@ -25,5 +25,21 @@ class Target:
     asset: Path | None = None
 
 
-def review_path(folder: str, review: Review, suffix: str) -> str:
-    return f"{folder}/{review.compound.slug}/{review.condition.slug}.{suffix}"
+def file_name(stem: str, suffix: str, large_print: bool = False) -> str:
+    """A base name that says what the file is on its own, as an e-mail attachment arrives:
+    ``low-dose-naltrexone--liver-cancer--large-print.pdf``. Slugs keep it ASCII."""
+    return f"{stem}{'--large-print' if large_print else ''}.{suffix}"
+
+
+def review_path(folder: str, review: Review, suffix: str, large_print: bool = False) -> str:
+    """``pdf/<compound>/<compound>--<condition>.pdf``: the folders group, the name identifies."""
+    stem = f"{review.compound.slug}--{review.condition.slug}"
+    return f"{folder}/{review.compound.slug}/{file_name(stem, suffix, large_print)}"
+
+
+def bundle_path(folder: str, bundle: Bundle, suffix: str, large_print: bool = False) -> str:
+    """``booklets/<compound>--all-conditions.pdf`` or
+    ``booklets/by-condition/all-compounds--<condition>.pdf``."""
+    if bundle.kind == "compound":
+        return f"{folder}/{file_name(f'{bundle.slug}--all-conditions', suffix, large_print)}"
+    return f"{folder}/by-condition/{file_name(f'all-compounds--{bundle.slug}', suffix, large_print)}"

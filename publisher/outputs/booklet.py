@@ -18,7 +18,7 @@ from ..bundles import bundles
 from ..catalog import Review
 from ..render import Renderer
 from ..resources import BOOKLET_CSS, style_files
-from . import Target
+from . import Target, bundle_path
 from .pdf import Typesetter, brand_files
 
 
@@ -36,7 +36,7 @@ class BookletOutput:
 
     @staticmethod
     def targets(reviews: list[Review], large_print: bool = False) -> list[Target]:
-        return [Target(bundle.path("booklets", "pdf"), bundle=bundle) for bundle in bundles(reviews)]
+        return [Target(bundle_path("booklets", bundle, "pdf", large_print), bundle=bundle) for bundle in bundles(reviews)]
 
     def make(self, target: Target) -> bytes:
         bundle = target.bundle

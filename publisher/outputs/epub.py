@@ -20,7 +20,7 @@ from ..bundles import Bundle, bundles
 from ..catalog import Review
 from ..render import Renderer
 from ..resources import EPUB_CSS
-from . import Target
+from . import Target, bundle_path
 
 # When the catalog has no date at all: a fixed date, never the clock (zip's own epoch).
 NO_DATE = dt.date(1980, 1, 1)
@@ -61,7 +61,7 @@ class EpubOutput:
 
     @staticmethod
     def targets(reviews: list[Review], large_print: bool = False) -> list[Target]:
-        return [Target(bundle.path("epub", "epub"), bundle=bundle) for bundle in bundles(reviews)]
+        return [Target(bundle_path("epub", bundle, "epub"), bundle=bundle) for bundle in bundles(reviews)]
 
     def make(self, target: Target) -> bytes:
         from ebooklib import epub

@@ -29,7 +29,7 @@ class HtmlOutput:
     def targets(cls, reviews: list[Review], large_print: bool = False) -> list[Target]:
         assets = [Target(f"{ASSETS}/{p.relative_to(STYLES).as_posix()}", asset=p)
                   for p in cls.styles(large_print)]
-        return [Target(review_path("html", r, "html"), r) for r in reviews] + (assets if reviews else [])
+        return [Target(review_path("html", r, "html", large_print), r) for r in reviews] + (assets if reviews else [])
 
     def make(self, target: Target) -> bytes:
         if target.asset is not None:

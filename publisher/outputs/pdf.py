@@ -106,7 +106,7 @@ class PdfOutput:
 
     @staticmethod
     def targets(reviews: list[Review], large_print: bool = False) -> list[Target]:
-        return [Target(review_path("pdf", r, "pdf"), r) for r in reviews]
+        return [Target(review_path("pdf", r, "pdf", large_print), r) for r in reviews]
 
     def make(self, target: Target) -> bytes:
         return self.pdf_bytes(self.renderer.handout(target.review))
