@@ -4,12 +4,21 @@ The library is usable without the CLI::
 
     from publisher import build
     report = build("catalog", "dist", formats="html,pdf")
+
+or in two steps, looking at the plan first::
+
+    from publisher import BuildOptions, execute, plan
+    todo = plan(BuildOptions(catalog="catalog", out="dist"))
+    print(todo.summary()); execute(todo)
 """
 
 __version__ = "0.1.0"
 
-from .build import build  # noqa: E402
+from .build import BuildReport, build, execute  # noqa: E402
 from .catalog import load_catalog  # noqa: E402
 from .errors import CatalogError, PublisherError  # noqa: E402
+from .options import BuildOptions  # noqa: E402
+from .plan import Plan, plan  # noqa: E402
 
-__all__ = ["build", "load_catalog", "CatalogError", "PublisherError", "__version__"]
+__all__ = ["build", "plan", "execute", "BuildOptions", "BuildReport", "Plan", "load_catalog",
+           "CatalogError", "PublisherError", "__version__"]

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import records as r
-from .errors import CatalogError, Problem
+from .errors import BrandError, Problem
 
 BRAND_FIELDS = {
     "name": r.Field(r.text, required=True),
@@ -25,10 +25,6 @@ BRAND_FIELDS = {
 }
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 AA_CONTRAST = 4.5  # WCAG 2 AA for body text, against the white page
-
-
-class BrandError(CatalogError):
-    what = "problem{s} in the brand file"
 
 
 @dataclass(frozen=True)

@@ -6,20 +6,19 @@ import datetime as dt
 import json
 import logging
 
+from dataclasses import fields
+from pathlib import Path
+
 import click
 
 from . import __version__
-from .build import EDITIONS, build, overdue_problems
-from .catalog import load_catalog
+from .build import build
+from .catalog import load_catalog, overdue_problems
 from .errors import PublisherError
-from .formats import FORMATS
+from .options import BuildOptions
+from .plan import plan
 from .progress import ProgressBar
-from .render import PAPER_SIZES
-
-catalog_option = click.option(
-    "--catalog", "catalog_dir", default="catalog", show_default=True,
-    type=click.Path(file_okay=False, path_type=str), help="The catalog directory.")
-
+from .readability import report as readability_report
 
 class _Group(click.Group):
     """Turns a failing disk (no space, no permission) into one plain line, not a traceback."""
@@ -54,45 +53,49 @@ class _WarningHandler(logging.Handler):
 
 
 def _show_warnings() -> None:
+    """One fresh handler per command (each command says each warning once)."""
     log = logging.getLogger("publisher")
-    if not any(isinstance(h, _WarningHandler) for h in log.handlers):
-        log.addHandler(_WarningHandler())
+    for handler in [h for h in log.handlers if isinstance(h, _WarningHandler)]:
+        log.removeHandler(handler)
+    log.addHandler(_WarningHandler())
     log.propagate = False
 
 
+def _option(name: str, flags: tuple[str, ...], kwargs: dict):
+    """One click option from a ``BuildOptions`` field, with the field's default as text."""
+    if not kwargs.get("multiple") and not kwargs.get("is_flag"):
+        default = next(f.default for f in fields(BuildOptions) if f.name == name)
+        shown = ",".join(default) if isinstance(default, tuple) else default
+        kwargs = {"default": str(shown) if isinstance(shown, Path) else shown, **kwargs}
+    return click.option(*flags, name, **kwargs)
+
+
+def build_options(command):
+    """The build's click options, generated from ``BuildOptions`` (options.py): one table, so
+    the CLI and the library take, and check, the same options."""
+    for name, flags, kwargs in reversed(list(BuildOptions.cli_fields())):
+        command = _option(name, flags, kwargs)(command)
+    return command
+
+
+catalog_option = next(_option(*field) for field in BuildOptions.cli_fields() if field[0] == "catalog")
+
+
 @main.command("build")
-@catalog_option
-@click.option("--out", default="dist", show_default=True, type=click.Path(file_okay=False),
-              help="Output folder.")
-@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, metavar="LIST",
-              help=f"Comma-separated formats to build, from: {', '.join(FORMATS)}.")
-@click.option("--compound", "compounds", multiple=True, metavar="SLUG",
-              help="Only this compound (repeatable).")
-@click.option("--condition", "conditions", multiple=True, metavar="SLUG",
-              help="Only this condition (repeatable).")
-@click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default=None,
-              help="Page size (default: site.yaml's paper, else letter).")
-@click.option("--duplex", is_flag=True,
-              help="Booklets for double-sided printing: every review starts on a right-hand page.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes (default: one per core).")
-@click.option("--force", is_flag=True, help="Remake every output, even those that are up to date.")
-@click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="Run on this Dask cluster (e.g. tcp://host:8786); needs publisher[dask].")
-@click.option("--brand", "brand", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="A clinic's brand file (YAML: name, phone, address, website, logo, accent_color).")
-@click.option("--edition", type=click.Choice(EDITIONS), default="standard", show_default=True,
-              help="large-print: all text at 18 pt or more, written under OUT/large-print/.")
-@click.option("--release", is_flag=True,
-              help="Refuse (writing nothing) unless every selected review is approved and not overdue.")
+@build_options
+@click.option("--dry-run", is_flag=True, help="Print what would be made and removed, and why; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="With --dry-run: print the plan as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Name every output written or removed.")
-def build_command(catalog_dir, out, formats, compounds, conditions, paper, duplex, jobs, force,
-                  scheduler, brand, edition, release, quiet, verbose):
-    """Build handouts (HTML, PDF), booklets and EPUBs for every review in the catalog.
+def build_command(dry_run, as_json, quiet, verbose, **options):
+    """Build handouts (HTML, PDF), booklets, EPUBs and SHA256SUMS for every review in the catalog.
 
     Outputs that are up to date are skipped; outputs whose review left the catalog are removed.
     """
+    settings = BuildOptions(**options)
+    if dry_run:
+        _print_plan(plan(settings), as_json, verbose)
+        return
     bar = ProgressBar(click.get_text_stream("stderr")) if not (quiet or verbose) and _on_terminal() else None
 
     def progress(done, total, path):
@@ -102,9 +105,7 @@ def build_command(catalog_dir, out, formats, compounds, conditions, paper, duple
             bar(done, total, path)
 
     try:
-        report = build(catalog_dir, out, formats=formats, compounds=compounds, conditions=conditions,
-                       paper=paper, duplex=duplex, jobs=jobs, force=force, scheduler=scheduler,
-                       release=release, brand=brand, edition=edition, progress=progress)
+        report = build(settings, progress=progress)
     finally:
         if bar:
             bar.close()
@@ -113,6 +114,16 @@ def build_command(catalog_dir, out, formats, compounds, conditions, paper, duple
             click.echo(f"removed {path}")
     if not quiet:
         click.echo(report.summary())
+
+
+def _print_plan(found, as_json: bool, verbose: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(found.as_dict(), indent=2))
+        return
+    if verbose:
+        for line in found.lines():
+            click.echo(line)
+    click.echo(found.summary())
 
 
 def _on_terminal() -> bool:
@@ -124,29 +135,23 @@ def _on_terminal() -> bool:
 @click.option("--readability", is_flag=True,
               help="Also score every handout's reading level (Flesch-Kincaid grade, SMOG).")
 @click.option("--json", "as_json", is_flag=True, help="With --readability: print JSON.")
-def check_command(catalog_dir, readability, as_json):
+def check_command(catalog, readability, as_json):
     """Validate the catalog; exit 1 listing every problem. Lists overdue reviews."""
-    catalog = load_catalog(catalog_dir)
+    loaded = load_catalog(catalog)
     if readability:
-        _readability(catalog, as_json)
+        _print_readability(readability_report(loaded), as_json)
         return
-    click.echo(f"{catalog_dir}: ok ({len(catalog.compounds)} compound(s), "
-               f"{len(catalog.conditions)} condition(s), {len(catalog.reviews)} review(s))")
-    for problem in overdue_problems(catalog.reviews, dt.date.today()):
+    click.echo(f"{catalog}: ok ({len(loaded.compounds)} compound(s), "
+               f"{len(loaded.conditions)} condition(s), {len(loaded.reviews)} review(s))")
+    for problem in overdue_problems(loaded.reviews, dt.date.today()):
         click.echo(f"overdue: {problem}")
 
 
-def _readability(catalog, as_json: bool) -> None:
-    from .readability import article_text, as_dict, scores
-    from .render import Renderer
-
-    renderer = Renderer.create(catalog.site)
-    limit = catalog.site.reading_grade_max
-    rows = [as_dict(r.key, scores(article_text(renderer.handout(r)), catalog.site.language), limit)
-            for r in catalog.reviews]
+def _print_readability(found: dict, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps({"reading_grade_max": limit, "reviews": rows}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
+    limit, rows = found["reading_grade_max"], found["reviews"]
     width = max([len("review"), *(len(row["review"]) for row in rows)])
     click.echo(f"{'review':<{width}}  {'FK grade':>8}  {'SMOG':>5}  {'words':>5}")
     for row in rows:
@@ -160,9 +165,9 @@ def _readability(catalog, as_json: bool) -> None:
 @main.command("list")
 @catalog_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def list_command(catalog_dir, as_json):
+def list_command(catalog, as_json):
     """List compounds, conditions and reviews."""
-    catalog = load_catalog(catalog_dir)
+    catalog = load_catalog(catalog)
     reviews = catalog.reviews
     if as_json:
         click.echo(json.dumps({

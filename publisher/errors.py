@@ -30,10 +30,11 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class CatalogError(PublisherError):
-    """The catalog has problems; all of them are listed at once."""
+class ProblemsError(PublisherError):
+    """Problems pinned to files and lines, all listed at once; the kinds below differ only in
+    what their summary line calls them."""
 
-    what = "problem{s} in the catalog"
+    what = "problem{s}"
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
@@ -46,13 +47,25 @@ class CatalogError(PublisherError):
         click.echo(self.format_message(), file=file, err=True)
 
 
-class SelectionError(PublisherError):
-    """The command asked for something the catalog does not have."""
+class CatalogError(ProblemsError):
+    """The catalog has problems."""
 
-    exit_code = 2
+    what = "problem{s} in the catalog"
 
 
-class ReleaseError(CatalogError):
-    """``--release`` found reviews that may not reach patients yet: every one is listed."""
+class BrandError(ProblemsError):
+    """The clinic's brand file (``--brand``) has problems."""
+
+    what = "problem{s} in the brand file"
+
+
+class ReleaseError(ProblemsError):
+    """``--release`` found reviews that may not reach patients yet."""
 
     what = "review{s} not ready for release"
+
+
+class SelectionError(PublisherError):
+    """The command asked for something the catalog does not have, or an option is invalid."""
+
+    exit_code = 2

@@ -16,7 +16,7 @@ from jinja2 import meta
 
 from . import __version__
 from .outputs import Target
-from .render import Edition
+from .render import RenderSettings
 
 
 def _digest(*parts: bytes | str) -> str:
@@ -58,15 +58,16 @@ def template_closure(env: jinja2.Environment, roots: tuple[str, ...]) -> list[st
 
 
 class Fingerprints:
-    """Hashes outputs of one build: one edition (site, paper, duplex, brand, large print)."""
+    """Hashes outputs of one build's settings (site, paper, duplex, brand, large print)."""
 
-    def __init__(self, env: jinja2.Environment, edition: Edition):
+    def __init__(self, env: jinja2.Environment, settings: RenderSettings):
         self.env = env
-        self.large_print = edition.large_print
-        options = {"paper": edition.paper, "duplex": edition.duplex, "large_print": edition.large_print,
-                   "brand": edition.brand.fingerprint() if edition.brand else None}
-        self.base = _digest(__version__, json.dumps(options, sort_keys=True), _record(edition.site))
+        self.large_print = settings.large_print
+        brand = settings.brand
+        self.base = _digest(__version__, _record(dataclasses.replace(settings, brand=None)),
+                            json.dumps(brand.fingerprint() if brand else None, sort_keys=True))
         self._formats: dict[str, str] = {}
+        self._reviews: dict[int, str] = {}  # id(record) -> digest: a record is in several outputs
 
     def format_digest(self, output) -> str:
         """Templates and style files (fonts included) one format is made from."""
@@ -82,5 +83,32 @@ class Fingerprints:
     def of(self, output, target: Target) -> str:
         if target.asset is not None:  # copied as it is: its bytes are all it depends on
             return _digest(__version__, target.path, target.asset.read_bytes())
-        subject = _record(target.review if target.review is not None else target.bundle)
+        if target.review is not None:
+            subject = self._review(target.review)
+        else:  # a bundle: its name, and each entry's label, id prefix and review
+            bundle = target.bundle
+            subject = _digest(bundle.kind, self._once(bundle.subject),
+                              *(part for e in bundle.entries for part in (e.label, e.prefix, self._review(e.review))))
         return _digest(self.base, self.format_digest(output), target.path, subject)
+
+    def derived(self, output, target: Target, sources: dict[str, str]) -> str:
+        """A derived output: its own format and options, and its sources' fingerprints."""
+        return _digest(self.base, self.format_digest(output), target.path,
+                       *(part for path in sorted(sources) for part in (path, sources[path])))
+
+    def _review(self, review) -> str:
+        """A review's digest, from its compound's and condition's (shared by many reviews,
+        hashed once) and its own fields."""
+        key = id(review)
+        if key not in self._reviews:
+            own = {f.name: getattr(review, f.name) for f in dataclasses.fields(review)
+                   if f.metadata.get("printed", True) and f.name not in ("compound", "condition")}
+            self._reviews[key] = _digest(self._once(review.compound), self._once(review.condition),
+                                         json.dumps(_plain(own), sort_keys=True, default=str, ensure_ascii=False))
+        return self._reviews[key]
+
+    def _once(self, record) -> str:
+        key = id(record)
+        if key not in self._reviews:
+            self._reviews[key] = _digest(_record(record))
+        return self._reviews[key]

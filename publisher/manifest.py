@@ -1,20 +1,35 @@
 """The output folder's memory of what it holds: for every file publisher wrote, the
-fingerprint of what it was made from and its size.
+fingerprint of what it was made from, its size and its SHA-256.
 
-A missing, unreadable or foreign manifest is an empty one: the build remakes everything
-rather than failing. It is written atomically like every output, at the end of a build
-and also when a build stops half-way, so finished outputs are not made again.
+The manifest is data read from a folder anyone may have touched, so it is never trusted
+to name a path: an entry that is not a plain relative path under one of the folders
+publisher writes (no ``..``, nothing absolute) makes the whole manifest foreign. A
+missing, unreadable or foreign manifest is an empty one: the build remakes everything
+rather than failing (or deleting what it was told to). Only the ``Writer`` saves it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import posixpath
+import re
 from pathlib import Path
 
-from .writer import write_atomic
-
 NAME = ".publisher-manifest.json"
-FORMAT = 1
+FORMAT = 2  # 2: entries carry the file's sha256 (SHA256SUMS is made from it)
+MAX_BYTES = 64 * 1024 * 1024  # a manifest for 100,000 outputs is about 25 MB
+# The folders (and root files) a build may write: the only places a manifest may point.
+OUTPUT_FOLDERS = ("html", "pdf", "booklets", "epub")
+ROOT_FILES = ("SHA256SUMS",)
+OWNED = re.compile(rf"^(?:(?:{'|'.join(OUTPUT_FOLDERS)})/[A-Za-z0-9._/-]+|{'|'.join(ROOT_FILES)})$")
+LOG = logging.getLogger("publisher")
+
+
+def is_owned_path(path: object) -> bool:
+    """A relative, normalised, '/'-separated path under a folder publisher writes."""
+    return (isinstance(path, str) and bool(OWNED.match(path)) and posixpath.normpath(path) == path
+            and not any(part in ("", ".", "..") for part in path.split("/")))
 
 
 class Manifest:
@@ -24,32 +39,40 @@ class Manifest:
 
     @classmethod
     def load(cls, root: Path) -> "Manifest":
+        path = Path(root) / NAME
         try:
-            data = json.loads((Path(root) / NAME).read_text(encoding="utf-8"))
+            if not path.is_file() or path.is_symlink() or path.stat().st_size > MAX_BYTES:
+                return cls(root, {})
+            data = json.loads(path.read_text(encoding="utf-8"))
             entries = data["outputs"] if data.get("format") == FORMAT else {}
-            if not all(isinstance(e, dict) and {"fingerprint", "size"} <= e.keys() for e in entries.values()):
+            if not all(is_owned_path(p) and isinstance(e, dict) and isinstance(e.get("fingerprint"), str)
+                       and isinstance(e.get("size"), int) and isinstance(e.get("sha256"), str)
+                       for p, e in entries.items()):
+                LOG.warning("%s lists paths publisher does not write; ignoring it (full build)", path)
                 entries = {}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             entries = {}
         return cls(root, entries)
 
-    def is_fresh(self, path: str, fingerprint: str) -> bool:
-        """Made from exactly these inputs, and still on disk at the size written."""
+    def reason(self, path: str, fingerprint: str) -> str | None:
+        """Why the output must be made, or None when it is made from exactly these inputs and
+        still on disk at the size written."""
         entry = self.entries.get(path)
-        if not entry or entry["fingerprint"] != fingerprint:
-            return False
+        if not entry:
+            return "new"
+        if entry["fingerprint"] != fingerprint:
+            return "changed input"
         file = self.root / path
-        return file.is_file() and file.stat().st_size == entry["size"]
+        if not (file.is_file() and not file.is_symlink() and file.stat().st_size == entry["size"]):
+            return "missing file"
+        return None
 
-    def record(self, path: str, fingerprint: str, size: int) -> None:
-        self.entries[path] = {"fingerprint": fingerprint, "size": size}
+    def record(self, path: str, fingerprint: str, size: int, sha256: str) -> None:
+        self.entries[path] = {"fingerprint": fingerprint, "size": size, "sha256": sha256}
 
     def forget(self, path: str) -> None:
         self.entries.pop(path, None)
 
-    def save(self) -> None:
+    def text(self) -> bytes:
         data = {"format": FORMAT, "outputs": dict(sorted(self.entries.items()))}
-        text = (json.dumps(data, indent=1) + "\n").encode("utf-8")
-        path = self.root / NAME
-        if not (path.is_file() and path.read_bytes() == text):
-            write_atomic(path, text)
+        return (json.dumps(data, indent=1) + "\n").encode("utf-8")

@@ -84,3 +84,14 @@ def article_text(html: str) -> str:
 def as_dict(key: str, result: Scores, grade_max: float) -> dict:
     return {"review": key, **asdict(result),
             "above_max": result.flesch_kincaid_grade > grade_max or result.smog_index > grade_max}
+
+
+def report(catalog) -> dict:
+    """Every review's scores, as ``check --readability [--json]`` prints them."""
+    from .render import Renderer
+
+    renderer = Renderer.create(catalog.site)
+    limit = catalog.site.reading_grade_max
+    rows = [as_dict(r.key, scores(article_text(renderer.handout(r)), catalog.site.language), limit)
+            for r in catalog.reviews]
+    return {"reading_grade_max": limit, "reviews": rows}

@@ -48,9 +48,9 @@ def make_environment() -> jinja2.Environment:
 
 
 @dataclass(frozen=True)
-class Edition:
-    """What every page of one build shares besides its review: small, so it goes to every
-    worker, and the options part of every output's fingerprint."""
+class RenderSettings:
+    """What every page of one build shares besides its review (site, paper, duplex, brand,
+    large print): small, so it goes to every worker, and part of every output's fingerprint."""
 
     site: Site
     paper: str
@@ -60,8 +60,8 @@ class Edition:
 
 
 @dataclass(frozen=True)
-class Renderer(Edition):
-    """Renders the pages of one edition; holds the Jinja environment so templates compile
+class Renderer(RenderSettings):
+    """Renders the pages of one build's settings; holds the Jinja environment so templates compile
     once per process."""
 
     env: jinja2.Environment = field(default_factory=make_environment, compare=False, repr=False)
@@ -72,8 +72,8 @@ class Renderer(Edition):
         return cls(site, paper or site.paper, duplex, brand, large_print)
 
     @classmethod
-    def of(cls, edition: Edition) -> "Renderer":
-        return cls(**{f.name: getattr(edition, f.name) for f in fields(Edition)})
+    def of(cls, settings: RenderSettings) -> "Renderer":
+        return cls(**{f.name: getattr(settings, f.name) for f in fields(RenderSettings)})
 
     @property
     def logo_href(self) -> str | None:

@@ -18,7 +18,7 @@ from typing import Iterator
 from .errors import PublisherError
 from .formats import OUTPUTS
 from .outputs import Target
-from .render import Edition, Renderer
+from .render import Renderer, RenderSettings
 
 Task = tuple[str, Target]  # (format name, target)
 
@@ -26,7 +26,7 @@ WORKER_DIED = ("a worker process stopped before finishing (killed, or out of mem
                "finished outputs are kept: run the build again to complete it")
 
 
-_warm: dict = {}  # this process's outputs, for the edition it was last given
+_warm: dict = {}  # this process's outputs, for the settings it was last given
 
 
 def cores() -> int:
@@ -37,11 +37,11 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def make_chunk(edition: Edition, tasks: list[Task]) -> list[tuple[str, bytes]]:
+def make_chunk(settings: RenderSettings, tasks: list[Task]) -> list[tuple[str, bytes]]:
     """Make each task's bytes; runs in a worker (or in-process with one job)."""
-    if _warm.get("edition") != edition:
+    if _warm.get("settings") != settings:
         _warm.clear()
-        _warm.update(edition=edition, renderer=Renderer.of(edition))
+        _warm.update(settings=settings, renderer=Renderer.of(settings))
     made = []
     for name, target in tasks:
         if name not in _warm:
@@ -60,7 +60,7 @@ def chunks(tasks: list[Task], jobs: int) -> list[list[Task]]:
 
 
 class Pool:
-    """``with Pool(jobs, scheduler) as pool: for path, data in pool.run(edition, tasks): ...``"""
+    """``with Pool(jobs, scheduler) as pool: for path, data in pool.run(settings, tasks): ...``"""
 
     def __init__(self, jobs: int, scheduler: str | None = None):
         self.jobs, self.scheduler = jobs, scheduler
@@ -91,23 +91,23 @@ class Pool:
         if self.client is not None:
             self.client.close()
 
-    def run(self, edition: Edition, tasks: list[Task]) -> Iterator[tuple[str, bytes]]:
+    def run(self, settings: RenderSettings, tasks: list[Task]) -> Iterator[tuple[str, bytes]]:
         """Each task's (path, bytes), in the order they finish."""
         if self.executor is None:
             for chunk in chunks(tasks, 1):
-                yield from make_chunk(edition, chunk)
+                yield from make_chunk(settings, chunk)
             return
         # A few chunks in flight per worker, not all of them: the main process then holds only
         # the bytes it is about to write, however large the catalog.
         queue = iter(chunks(tasks, self.jobs))
-        pending = {self.executor.submit(make_chunk, edition, c) for c in itertools.islice(queue, 2 * self.jobs)}
+        pending = {self.executor.submit(make_chunk, settings, c) for c in itertools.islice(queue, 2 * self.jobs)}
         try:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     result = future.result()
                     for chunk in itertools.islice(queue, 1):
-                        pending.add(self.executor.submit(make_chunk, edition, chunk))
+                        pending.add(self.executor.submit(make_chunk, settings, chunk))
                     yield from result
         except Exception as error:
             # A local worker killed (BrokenProcessPool) or a Dask worker lost (KilledWorker).

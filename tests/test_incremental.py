@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from publisher import PublisherError, build
 from publisher.manifest import NAME
+from publisher.writer import LOCK
 
 from conftest import ROOT
 from helpers import LDN, make_catalog, tree_digests, write_yaml
@@ -36,7 +37,7 @@ def small(root: Path) -> Path:
 
 
 def digests(out: Path) -> dict[str, str]:
-    return tree_digests(out, skip=(NAME,))
+    return tree_digests(out, skip=(NAME, LOCK))
 
 
 def outputs_of(condition: str, compound: str) -> set[str]:
@@ -83,7 +84,7 @@ def test_changing_a_template_remakes_every_output_that_uses_it(built, monkeypatc
 
     def environment():
         return jinja2.Environment(loader=jinja2.FileSystemLoader(layouts), autoescape=True)
-    monkeypatch.setattr(sys.modules["publisher.build"], "make_environment", environment)
+    monkeypatch.setattr(sys.modules["publisher.plan"], "make_environment", environment)
     assert build(catalog, out, formats=FORMATS, jobs=1).built == []  # same templates, same hashes
 
     (layouts / "booklet-front.html.j2").write_text((layouts / "booklet-front.html.j2").read_text() + "{# edit #}")

@@ -7,7 +7,7 @@ writer alone puts bytes on disk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..bundles import Bundle
@@ -17,12 +17,15 @@ from ..catalog import Review
 @dataclass(frozen=True)
 class Target:
     """One output file: where it goes, and what it is made from: one review (handouts), a
-    bundle of reviews (booklets, EPUBs), or a project file copied as it is (``asset``)."""
+    bundle of reviews (booklets, EPUBs), a project file copied as it is (``asset``), or other
+    outputs (a derived output: ``inputs`` maps each source path to what its class's
+    ``derived_from`` asks for, filled in just before it is made)."""
 
     path: str
     review: Review | None = None
     bundle: Bundle | None = None
     asset: Path | None = None
+    inputs: dict[str, str | bytes] | None = field(default=None, compare=False, repr=False)
 
 
 def file_name(stem: str, suffix: str, large_print: bool = False) -> str:

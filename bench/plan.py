@@ -1,0 +1,54 @@
+"""How long planning takes when nothing changed: the cost of every no-op build and of every
+question a preview server asks. Target: under 1 s for 10,000 reviews, every format.
+
+    python bench/plan.py [COMPOUNDS] [CONDITIONS]      (default 200 x 50 = 10,000 reviews)
+
+Making 10,000 PDFs to plan against would take an hour, so the output folder is faked: every
+planned output is a one-byte file recorded in the manifest, which is exactly what the plan
+reads (the manifest, and one stat per output).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from publisher import BuildOptions, plan  # noqa: E402
+from publisher.writer import Writer  # noqa: E402
+from synthetic import make_catalog  # noqa: E402
+
+
+def main(compounds: int = 200, conditions: int = 50) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        catalog = make_catalog(Path(tmp) / "catalog", compounds, conditions)
+        options = BuildOptions(catalog, Path(tmp) / "out")
+        started = time.perf_counter()
+        first = plan(options)
+        fresh = time.perf_counter() - started
+        with Writer(options.root, first.manifest) as writer:
+            for step in first.steps:
+                writer.write(step.path, b"x", step.fingerprint)
+                if step.format == "checksums":
+                    break
+        for step in first.steps:  # SHA256SUMS's fingerprint is of its sources: record it as made
+            writer.manifest.record(step.path, step.fingerprint, 1, hashlib.sha256(b"x").hexdigest())
+        writer.save_manifest()
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            again = plan(options)
+            times.append(time.perf_counter() - started)
+        assert not again.make, again.summary()
+        print(f"{len(first.reviews):,} reviews, {len(first.steps):,} outputs (every format): "
+              f"plan on an empty folder {fresh:.2f} s; nothing changed: "
+              f"{', '.join(f'{t:.2f}' for t in times)} s (catalog loading included)")
+
+
+if __name__ == "__main__":
+    main(*(int(a) for a in sys.argv[1:3]))

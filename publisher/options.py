@@ -1,0 +1,117 @@
+"""One build's options, declared once for the library and the CLI.
+
+As WeasyPrint's ``DEFAULT_OPTIONS`` feeds both its command-line parser and ``write_pdf``,
+each field of ``BuildOptions`` carries its command-line spelling and help; ``cli.py``
+generates the click options from them. Every option is checked here, once, so the
+library and the CLI refuse a bad value with the same message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Iterable
+
+from .errors import SelectionError
+from .formats import FORMATS, OUTPUTS
+from .render import PAPER_SIZES
+
+EDITIONS = ("standard", "large-print")
+
+
+def cli(*flags: str, **click_kwargs) -> dict:
+    """Field metadata: how the option is spelt on the command line (None: library only)."""
+    return {"cli": (flags, click_kwargs)}
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build, from where, into where, and how."""
+
+    catalog: Path = field(default=Path("catalog"), metadata=cli(
+        "--catalog", type=str, show_default=True, help="The catalog directory."))
+    out: Path = field(default=Path("dist"), metadata=cli(
+        "--out", type=str, show_default=True, help="Output folder."))
+    formats: tuple[str, ...] = field(default=FORMATS, metadata=cli(
+        "--format", metavar="LIST", help=f"Comma-separated formats to build, from: {', '.join(FORMATS)} "
+                                         "(default: all)."))
+    compounds: tuple[str, ...] = field(default=(), metadata=cli(
+        "--compound", multiple=True, metavar="SLUG", help="Only this compound (repeatable)."))
+    conditions: tuple[str, ...] = field(default=(), metadata=cli(
+        "--condition", multiple=True, metavar="SLUG", help="Only this condition (repeatable)."))
+    paper: str | None = field(default=None, metadata=cli(
+        "--paper", metavar="|".join(PAPER_SIZES), help="Page size (default: site.yaml's paper, else letter)."))
+    duplex: bool = field(default=False, metadata=cli(
+        "--duplex", is_flag=True,
+        help="Booklets for double-sided printing: every review starts on a right-hand page."))
+    edition: str = field(default="standard", metadata=cli(
+        "--edition", metavar="|".join(EDITIONS), show_default=True,
+        help="large-print: all text at 18 pt or more, written under OUT/large-print/."))
+    brand: Path | None = field(default=None, metadata=cli(
+        "--brand", metavar="FILE", help="A clinic's brand file (YAML: name, phone, address, website, logo, "
+                                        "accent_color)."))
+    jobs: int | None = field(default=None, metadata=cli(
+        "-j", "--jobs", type=int, metavar="N", help="Worker processes (default: one per core)."))
+    scheduler: str | None = field(default=None, metadata=cli(
+        "--scheduler", metavar="ADDRESS",
+        help="Run on this Dask cluster (e.g. tcp://host:8786); needs publisher[dask]."))
+    force: bool = field(default=False, metadata=cli(
+        "--force", is_flag=True, help="Remake every output, even those that are up to date."))
+    release: bool = field(default=False, metadata=cli(
+        "--release", is_flag=True,
+        help="Refuse (writing nothing) unless every selected review is approved and not overdue."))
+    today: dt.date | None = None  # for --release; default the real today (outputs never depend on it)
+
+    def __post_init__(self):
+        def put(name, value):
+            object.__setattr__(self, name, value)
+
+        put("catalog", Path(self.catalog))
+        put("out", Path(self.out))
+        put("formats", parse_formats(self.formats))
+        put("compounds", _slugs(self.compounds))
+        put("conditions", _slugs(self.conditions))
+        put("brand", Path(self.brand) if self.brand is not None else None)
+        if self.paper is not None and self.paper not in PAPER_SIZES:
+            raise SelectionError(f"unknown paper '{self.paper}': choose from {', '.join(PAPER_SIZES)}")
+        if self.edition not in EDITIONS:
+            raise SelectionError(f"unknown edition '{self.edition}': choose from {', '.join(EDITIONS)}")
+        if self.jobs is not None and (isinstance(self.jobs, bool) or not isinstance(self.jobs, int)
+                                      or self.jobs < 1):
+            raise SelectionError(f"--jobs must be 1 or more, not {self.jobs}")
+
+    @property
+    def large_print(self) -> bool:
+        return self.edition == "large-print"
+
+    @property
+    def root(self) -> Path:
+        """The folder this build owns: ``out``, or ``out/large-print`` for that edition."""
+        return self.out / "large-print" if self.large_print else self.out
+
+    @classmethod
+    def cli_fields(cls):
+        """(field name, flags, click keyword arguments) for every option the CLI offers."""
+        for f in fields(cls):
+            if "cli" in f.metadata:
+                flags, kwargs = f.metadata["cli"]
+                yield f.name, flags, kwargs
+
+
+def _slugs(value: str | Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """``"html,pdf"`` -> ``("html", "pdf")`` in canonical order; None means every format."""
+    if value is None:
+        return FORMATS
+    names = value.split(",") if isinstance(value, str) else list(value)
+    names = [n.strip().lower() for n in names if n.strip()]
+    unknown = [n for n in names if n not in OUTPUTS]
+    if unknown:
+        raise SelectionError(f"unknown format '{','.join(unknown)}': choose from {', '.join(FORMATS)}")
+    if not names:
+        raise SelectionError(f"no format given: choose from {', '.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f in names)

@@ -1,0 +1,149 @@
+"""What a build would do, worked out without writing anything: every selected output with
+the reason it must be made (or none: up to date), and the outputs to remove as stale.
+
+``publisher build --dry-run`` prints a plan; ``build()`` carries one out (build.py); a
+preview server asks for one after every edit. Everything that can be checked is checked
+here, before the first byte is written (as MkDocs does): a broken catalog, an unknown slug
+or a review that may not be released leaves the output folder untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+from .brand import load_brand
+from .catalog import Catalog, Review, load_catalog, release_problems
+from .errors import ReleaseError, SelectionError
+from .fingerprint import Fingerprints
+from .formats import OUTPUTS
+from .manifest import Manifest
+from .options import BuildOptions
+from .outputs import Target
+from .render import RenderSettings, make_environment
+
+REASONS = ("new", "changed input", "missing file", "forced")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One selected output: its format, target and fingerprint; ``reason`` is why it must be
+    made (one of ``REASONS``), or None when it is up to date."""
+
+    format: str
+    target: Target
+    fingerprint: str
+    reason: str | None
+    sources: tuple[str, ...] = ()  # derived outputs: the outputs they are made from
+
+    @property
+    def path(self) -> str:
+        return self.target.path
+
+
+@dataclass
+class Plan:
+    options: BuildOptions
+    catalog: Catalog
+    reviews: list[Review]
+    settings: RenderSettings
+    manifest: Manifest
+    steps: list[Step]  # every selected output, in the order they are made
+    stale: list[str]  # outputs whose review (or bundle) left the catalog: to remove
+
+    @property
+    def make(self) -> list[Step]:
+        return [s for s in self.steps if s.reason]
+
+    @property
+    def skip(self) -> list[Step]:
+        return [s for s in self.steps if not s.reason]
+
+    def waves(self) -> list[list[Step]]:
+        """The steps to make, in rounds: first everything made from the catalog (one pool, in
+        parallel), then each derived format, after the outputs it reads."""
+        rounds: dict[str | None, list[Step]] = {}  # steps come in that order already
+        for step in self.make:
+            derived = hasattr(OUTPUTS[step.format], "derived_from")
+            rounds.setdefault(step.format if derived else None, []).append(step)
+        return list(rounds.values())
+
+    def lines(self) -> list[str]:
+        """One line per output to make or remove: ``<reason>  <path>``."""
+        return [f"{s.reason:<13}  {s.path}" for s in self.make] + [f"{'stale':<13}  {p}" for p in self.stale]
+
+    def summary(self) -> str:
+        counts = Counter(s.reason for s in self.make)
+        why = ", ".join(f"{counts[r]:,} {r}" for r in REASONS if counts[r])
+        return (f"would build {len(self.make):,}{f' ({why})' if why else ''}, skip {len(self.skip):,} "
+                f"unchanged, remove {len(self.stale):,} stale in {self.options.root}")
+
+    def as_dict(self) -> dict:
+        return {"out": str(self.options.root),
+                "make": [{"path": s.path, "format": s.format, "reason": s.reason} for s in self.make],
+                "skip": [s.path for s in self.skip],
+                "remove": [{"path": p, "reason": "stale"} for p in self.stale]}
+
+
+def plan(options: BuildOptions) -> Plan:
+    """Load and check everything, and work out what is out of date; writes nothing."""
+    catalog = load_catalog(options.catalog)
+    reviews = select(catalog, options.compounds, options.conditions)
+    if options.release:
+        problems = release_problems(reviews, options.today or dt.date.today())
+        if problems:
+            raise ReleaseError(problems)
+    brand = load_brand(options.brand) if options.brand is not None else None
+    settings = RenderSettings(catalog.site, options.paper or catalog.site.paper, options.duplex, brand,
+                              options.large_print)
+    manifest = Manifest.load(options.root)
+    fingerprints = Fingerprints(make_environment(), settings)
+
+    def step(name: str, target: Target, fingerprint: str, sources: tuple[str, ...] = ()) -> Step:
+        reason = manifest.reason(target.path, fingerprint) or ("forced" if options.force else None)
+        return Step(name, target, fingerprint, reason, sources)
+
+    targets = {name: cls.targets(reviews, options.large_print) for name, cls in OUTPUTS.items()}
+    steps = [step(name, target, fingerprints.of(OUTPUTS[name], target))
+             for name in options.formats if not hasattr(OUTPUTS[name], "derived_from")
+             for target in targets[name]]
+    # Filters never make an output stale: compare with every output of the whole catalog.
+    everything = targets if len(reviews) == len(catalog.reviews) else {
+        name: cls.targets(list(catalog.reviews), options.large_print) for name, cls in OUTPUTS.items()}
+    stale = sorted(set(manifest.entries) - {t.path for found in everything.values() for t in found})
+
+    # Derived outputs read what the folder will hold once the steps above are done. One that
+    # is already in the folder is kept true even when its format was not asked for.
+    prints = {p: e["fingerprint"] for p, e in manifest.entries.items() if p not in stale}
+    prints.update((s.path, s.fingerprint) for s in steps)
+    for name, cls in OUTPUTS.items():
+        if not hasattr(cls, "derived_from"):
+            continue
+        for target in targets[name]:
+            if name in options.formats or target.path in manifest.entries:
+                sources = tuple(cls.sources(target, sorted(prints)))
+                fingerprint = fingerprints.derived(cls, target, {p: prints[p] for p in sources})
+                steps.append(step(name, target, fingerprint, sources))
+                prints[target.path] = fingerprint
+    return Plan(options, catalog, reviews, settings, manifest, steps, stale)
+
+
+def select(catalog: Catalog, compounds: Iterable[str] = (), conditions: Iterable[str] = ()) -> list[Review]:
+    """The reviews matching the filters; unknown slugs are errors, not silent no-ops."""
+    compounds, conditions = list(compounds), list(conditions)
+    _check_known("compound", compounds, [c.slug for c in catalog.compounds])
+    _check_known("condition", conditions, [c.slug for c in catalog.conditions])
+    return [r for r in catalog.reviews
+            if (not compounds or r.compound.slug in compounds)
+            and (not conditions or r.condition.slug in conditions)]
+
+
+def _check_known(kind: str, wanted: list[str], known: list[str]) -> None:
+    for slug in wanted:
+        if slug not in known:
+            close = difflib.get_close_matches(slug, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise SelectionError(f"no {kind} '{slug}' in the catalog{hint}")

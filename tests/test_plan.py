@@ -1,0 +1,148 @@
+"""The build plan: one options table for CLI and library, --dry-run, derived outputs
+(SHA256SUMS), and the writer as the output folder's only owner."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+
+from publisher import BuildOptions, build, plan
+from publisher.cli import main
+from publisher.errors import PublisherError, SelectionError
+from publisher.manifest import NAME
+
+from helpers import LDN, make_catalog, tree_digests, write_yaml
+
+FAST = "html,checksums"  # no layout: these tests are about planning, not typesetting
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def small(root):
+    return make_catalog(root, compounds={"low-dose-naltrexone": LDN},
+                        conditions={"gout": {"name": "Gout", "specialist": "rheumatologist"},
+                                    "asthma": {"name": "Asthma", "specialist": "pulmonologist"}},
+                        site={"publisher": "Test Press", "edition_date": "2026-01-01"})
+
+
+@pytest.mark.parametrize("cli_args,keywords,message", [
+    (["--paper", "legal"], {"paper": "legal"}, "unknown paper 'legal': choose from letter, a4"),
+    (["--edition", "huge"], {"edition": "huge"}, "unknown edition 'huge': choose from standard, large-print"),
+    (["--jobs", "0"], {"jobs": 0}, "--jobs must be 1 or more, not 0"),
+    (["--format", "html,docx"], {"formats": "html,docx"},
+     "unknown format 'docx': choose from html, pdf, booklet, epub, checksums"),
+    (["--format", ","], {"formats": ","}, "no format given: choose from html, pdf, booklet, epub, checksums"),
+])
+def test_cli_and_library_refuse_the_same_options_alike(tmp_path, cli_args, keywords, message):
+    catalog, out = small(tmp_path / "c"), tmp_path / "out"
+    result = run("build", "--catalog", str(catalog), "--out", str(out), *cli_args)
+    assert result.exit_code == 2 and result.output == f"Error: {message}\n"
+    with pytest.raises(SelectionError) as refused:
+        build(catalog, out, **keywords)
+    assert refused.value.message == message
+    assert not out.exists()
+
+
+def test_every_cli_option_is_a_library_option():
+    command = main.commands["build"]
+    library = {name for name, _, _ in BuildOptions.cli_fields()}
+    cli_only = {"dry_run", "as_json", "quiet", "verbose"}
+    assert {p.name for p in command.params} - cli_only == library
+
+
+def test_dry_run_on_a_fresh_folder_lists_everything_as_new_and_writes_nothing(tmp_path):
+    catalog, out = small(tmp_path / "c"), tmp_path / "out"
+    result = run("build", "--catalog", str(catalog), "--out", str(out), "--dry-run", "-v")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    expected = plan(BuildOptions(catalog, out)).steps
+    assert lines[:-1] == [f"{'new':<13}  {s.path}" for s in expected]
+    assert "new            pdf/low-dose-naltrexone/low-dose-naltrexone--gout.pdf" in lines
+    assert "new            booklets/by-condition/all-compounds--asthma.pdf" in lines
+    assert lines[-1] == f"would build {len(expected)} ({len(expected)} new), skip 0 unchanged, remove 0 stale in {out}"
+    assert not out.exists()
+    data = json.loads(run("build", "--catalog", str(catalog), "--out", str(out), "--dry-run", "--json").output)
+    assert {m["reason"] for m in data["make"]} == {"new"} and len(data["make"]) == len(expected)
+    assert not out.exists()
+
+
+def test_after_a_build_the_plan_is_empty_and_an_edit_lists_exactly_its_outputs(tmp_path):
+    catalog, out = small(tmp_path / "c"), tmp_path / "out"
+    build(catalog, out, formats=FAST)
+    before = tree_digests(out)
+    assert plan(BuildOptions(catalog, out, formats=FAST)).make == []
+    result = run("build", "--catalog", str(catalog), "--out", str(out), "--format", FAST, "--dry-run", "-v")
+    assert result.output.splitlines()[-1].startswith("would build 0, skip ")
+    write_yaml(catalog / "conditions/gout.yaml", {"name": "Gouty Arthritis", "specialist": "rheumatologist"})
+    data = json.loads(run("build", "--catalog", str(catalog), "--out", str(out), "--format", FAST,
+                          "--dry-run", "--json").output)
+    assert data["make"] == [
+        {"path": "html/low-dose-naltrexone/low-dose-naltrexone--gout.html", "format": "html", "reason": "changed input"},
+        {"path": "SHA256SUMS", "format": "checksums", "reason": "changed input"}]
+    assert tree_digests(out) == before  # a dry run writes nothing, not even its lock
+
+
+def test_reasons_missing_file_forced_and_stale(tmp_path):
+    catalog, out = small(tmp_path / "c"), tmp_path / "out"
+    build(catalog, out, formats=FAST)
+    (out / "html/low-dose-naltrexone/low-dose-naltrexone--asthma.html").unlink()
+    reasons = {s.path: s.reason for s in plan(BuildOptions(catalog, out, formats=FAST)).make}
+    # SHA256SUMS is made from its sources' fingerprints, which did not change
+    assert reasons == {"html/low-dose-naltrexone/low-dose-naltrexone--asthma.html": "missing file"}
+    forced = plan(BuildOptions(catalog, out, formats=FAST, force=True))
+    assert {s.reason for s in forced.make} == {"missing file", "forced"} and not forced.skip
+    (catalog / "conditions/asthma.yaml").unlink()
+    assert plan(BuildOptions(catalog, out, formats=FAST)).stale == [
+        "html/low-dose-naltrexone/low-dose-naltrexone--asthma.html"]
+
+
+def test_sha256sums_checks_out_and_follows_every_change(tmp_path):
+    catalog, out = small(tmp_path / "c"), tmp_path / "out"
+    first = build(catalog, out, formats=FAST)
+    assert "SHA256SUMS" in first.built
+    check = subprocess.run(["sha256sum", "-c", "--strict", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    listed = {line.split("  ", 1)[1] for line in (out / "SHA256SUMS").read_text().splitlines()}
+    assert listed == set(first.built) - {"SHA256SUMS"}
+    assert build(catalog, out, formats=FAST).built == []  # nothing changed: not made again
+    write_yaml(catalog / "conditions/gout.yaml", {"name": "Gouty Arthritis", "specialist": "rheumatologist"})
+    again = build(catalog, out, formats="html")  # not asked for, but kept true: it is in the folder
+    assert again.built == ["SHA256SUMS", "html/low-dose-naltrexone/low-dose-naltrexone--gout.html"]
+    check = subprocess.run(["sha256sum", "-c", "--strict", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_tampered_manifest_never_removes_anything_outside_out(tmp_path):
+    catalog, out = small(tmp_path / "c"), tmp_path / "out"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    elsewhere = tmp_path / "abs.txt"
+    elsewhere.write_text("keep me too")
+    out.mkdir()
+    for bad in ("../victim.txt", str(elsewhere), "html/../../victim.txt"):
+        entry = {"fingerprint": "x", "size": 7, "sha256": "0" * 64}
+        (out / NAME).write_text(json.dumps({"format": 2, "outputs": {bad: entry}}))
+        result = run("build", "--catalog", str(catalog), "--out", str(out), "--format", "html", "-v")
+        assert result.exit_code == 0, result.output
+        assert "lists paths publisher does not write; ignoring it (full build)" in result.output
+        assert "\nremoved " not in result.output and ", removed 0 stale" in result.output
+    assert victim.read_text() == "keep me" and elsewhere.read_text() == "keep me too"
+
+
+def test_leftover_temporary_files_are_cleared_and_a_second_build_is_refused(tmp_path):
+    catalog, out = small(tmp_path / "c"), tmp_path / "out"
+    build(catalog, out, formats=FAST)
+    leftover = out / "html/low-dose-naltrexone/.low-dose-naltrexone--gout.html.x1y2.tmp"
+    leftover.write_bytes(b"half")
+    build(catalog, out, formats=FAST)
+    assert not leftover.exists()
+    with open(out / ".publisher.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(PublisherError, match="another build is writing here"):
+            build(catalog, out, formats=FAST)
