@@ -1,4 +1,4 @@
-"""``python -m publisher``."""
+"""``python -m publisher``: the same as the ``publisher`` command."""
 
 from .cli import main
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import signal
 
 from dataclasses import fields
 from pathlib import Path
@@ -97,16 +98,26 @@ def build_command(dry_run, as_json, quiet, verbose, **options):
         _print_plan(plan(settings), as_json, verbose)
         return
     bar = ProgressBar(click.get_text_stream("stderr")) if not (quiet or verbose) and _on_terminal() else None
+    done = []
 
-    def progress(done, total, path):
+    def progress(count, total, path):
+        done.append(path)
         if verbose:
             click.echo(f"wrote {path}")
         elif bar:
-            bar(done, total, path)
+            bar(count, total, path)
 
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         report = build(settings, progress=progress)
+    except (KeyboardInterrupt, Terminated) as stop:
+        if bar:
+            bar.close()
+        click.echo(f"stopped: {len(done):,} finished output(s) kept and recorded; "
+                   "run the build again to make the rest", err=True)
+        raise SystemExit(143 if isinstance(stop, Terminated) else 130) from None
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if bar:
             bar.close()
     if verbose:
@@ -114,6 +125,14 @@ def build_command(dry_run, as_json, quiet, verbose, **options):
             click.echo(f"removed {path}")
     if not quiet:
         click.echo(report.summary())
+
+
+class Terminated(BaseException):
+    """SIGTERM (``timeout``, ``docker stop``, a CI runner): stop like Ctrl-C does."""
+
+
+def _terminated(signum, frame):
+    raise Terminated()
 
 
 def _print_plan(found, as_json: bool, verbose: bool) -> None:

@@ -8,9 +8,13 @@ bytes; the main process alone writes to the output folder.
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator
@@ -26,6 +30,7 @@ WORKER_DIED = ("a worker process stopped before finishing (killed, or out of mem
                "finished outputs are kept: run the build again to complete it")
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _warm: dict = {}  # this process's outputs, for the settings it was last given
 
 
@@ -37,17 +42,63 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def time_limit(target: Target) -> int:
+    """Seconds one output may take before it is called pathological: a handout takes well
+    under one, a booklet about one per review (bench/README.md); this is 30x that."""
+    return 30 + (30 * len(target.bundle.entries) if target.bundle is not None else 0)
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _too_slow(signum, frame):
+    raise _TooSlow()
+
+
 def make_chunk(settings: RenderSettings, tasks: list[Task]) -> list[tuple[str, bytes]]:
     """Make each task's bytes; runs in a worker (or in-process with one job)."""
     if _warm.get("settings") != settings:
         _warm.clear()
         _warm.update(settings=settings, renderer=Renderer.of(settings))
     made = []
+    timed = threading.current_thread() is threading.main_thread()  # SIGALRM reaches only it
     for name, target in tasks:
         if name not in _warm:
             _warm[name] = OUTPUTS[name](_warm["renderer"])
-        made.append((target.path, _warm[name].make(target)))
+        if timed:
+            previous = signal.signal(signal.SIGALRM, _too_slow)
+            signal.alarm(time_limit(target))
+        try:
+            made.append((target.path, _warm[name].make(target)))
+        except _TooSlow:
+            what = target.review.key if target.review is not None else target.path
+            raise PublisherError(f"{target.path}: still not made after {time_limit(target)} s; "
+                                 f"look for very long or unusual text in {what}") from None
+        finally:
+            if timed:
+                signal.alarm(0)
+                signal.signal(signal.SIGALRM, previous)
     return made
+
+
+def _start_worker() -> None:
+    """In each worker: die with the main process (even after kill -9), and leave Ctrl-C to
+    the main process, which stops the pool itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the watch thread below still works
+        pass
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def chunks(tasks: list[Task], jobs: int) -> list[list[Task]]:
@@ -80,11 +131,15 @@ class Pool:
             self.jobs = max(1, sum(self.client.nthreads().values()))
             self.executor = self.client.get_executor()
         elif self.jobs > 1:
-            self.executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+            self.executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
+                                                initializer=_start_worker)
         return self
 
     def __exit__(self, *exc) -> None:
         if isinstance(self.executor, ProcessPoolExecutor):
+            if exc[0] is not None:  # interrupted or failed: stop the workers now, not after their chunk
+                for process in list((self.executor._processes or {}).values()):
+                    process.terminate()
             self.executor.shutdown(wait=exc[0] is None, cancel_futures=True)
         elif self.executor is not None:
             self.executor.shutdown(wait=exc[0] is None)
