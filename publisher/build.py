@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .formats import OUTPUTS, TYPESET
+from .formats import OUTPUTS, TYPESET, is_derived
 from .options import BuildOptions
+from .outputs import Source
 from .plan import Plan, Step, plan
 from .workers import Pool, cores
 from .writer import Writer
@@ -72,7 +73,7 @@ def execute(plan: Plan, progress: Progress | None = None) -> BuildReport:
         with Pool(options.jobs or cores(), options.scheduler) as pool:
             for wave in plan.waves():
                 steps = {s.path: s for s in wave}
-                tasks = [(s.format, _with_inputs(s, writer)) for s in wave]
+                tasks = [(s.format, _with_inputs(s, writer, plan.neighbours)) for s in wave]
                 for path, data in pool.run(plan.settings, tasks):
                     writer.write(path, data, steps[path].fingerprint)
                     report.built.append(path)
@@ -84,13 +85,17 @@ def execute(plan: Plan, progress: Progress | None = None) -> BuildReport:
     return report
 
 
-def _with_inputs(step: Step, writer: Writer):
-    """A derived output's target, given what it reads of its sources (now on disk)."""
-    kind = getattr(OUTPUTS[step.format], "derived_from", None)
-    if kind is None:
+def _with_inputs(step: Step, writer: Writer, neighbours: dict[str, dict]):
+    """A derived output's target, given its sources as now on disk (the large-print edition's
+    only by size and hash: that folder has its own writer)."""
+    cls = OUTPUTS[step.format]
+    if not is_derived(cls):
         return step.target
-    entries = writer.manifest.entries
-    inputs = {p: entries[p]["sha256"] if kind == "sha256" else writer.read(p) for p in step.sources}
+    inputs = {}
+    for path in step.sources:
+        entry = writer.manifest.entries.get(path) or neighbours[path]
+        data = writer.read(path) if path in writer.manifest.entries and cls.reads(step.target, path) else None
+        inputs[path] = Source(entry["size"], entry["sha256"], data)
     return dataclasses.replace(step.target, inputs=inputs)
 
 

@@ -20,9 +20,10 @@ NAME = ".publisher-manifest.json"
 FORMAT = 2  # 2: entries carry the file's sha256 (SHA256SUMS is made from it)
 MAX_BYTES = 64 * 1024 * 1024  # a manifest for 100,000 outputs is about 25 MB
 # The folders (and root files) a build may write: the only places a manifest may point.
-OUTPUT_FOLDERS = ("html", "pdf", "booklets", "epub")
-ROOT_FILES = ("SHA256SUMS",)
-OWNED = re.compile(rf"^(?:(?:{'|'.join(OUTPUT_FOLDERS)})/[A-Za-z0-9._/-]+|{'|'.join(ROOT_FILES)})$")
+OUTPUT_FOLDERS = ("html", "pdf", "booklets", "epub", "previews", "downloads", "compounds", "conditions",
+                  "assets")
+ROOT_FILES = ("SHA256SUMS", "index.html", "catalog.json", "opds.xml", "sitemap.xml")
+OWNED = re.compile(rf"^(?:(?:{'|'.join(OUTPUT_FOLDERS)})/[A-Za-z0-9._/-]+|{'|'.join(map(re.escape, ROOT_FILES))})$")
 LOG = logging.getLogger("publisher")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import SelectionError
-from .formats import FORMATS, OUTPUTS
+from .formats import ALIASES, FORMATS, NEEDS, OUTPUTS
 from .render import PAPER_SIZES
 
 EDITIONS = ("standard", "large-print")
@@ -104,14 +104,17 @@ def _slugs(value: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
-    """``"html,pdf"`` -> ``("html", "pdf")`` in canonical order; None means every format."""
+    """``"html,site"`` -> every output format that means, with what they need, in build order;
+    None means every format."""
     if value is None:
-        return FORMATS
+        value = FORMATS
     names = value.split(",") if isinstance(value, str) else list(value)
     names = [n.strip().lower() for n in names if n.strip()]
-    unknown = [n for n in names if n not in OUTPUTS]
+    unknown = [n for n in names if n not in FORMATS and n not in OUTPUTS]
     if unknown:
         raise SelectionError(f"unknown format '{','.join(unknown)}': choose from {', '.join(FORMATS)}")
     if not names:
         raise SelectionError(f"no format given: choose from {', '.join(FORMATS)}")
-    return tuple(f for f in FORMATS if f in names)
+    chosen = {part for n in names for part in ALIASES.get(n, (n,))}
+    chosen |= {need for n in chosen for need in NEEDS.get(n, ())}
+    return tuple(f for f in OUTPUTS if f in chosen)

@@ -19,7 +19,7 @@ from .brand import load_brand
 from .catalog import Catalog, Review, load_catalog, release_problems
 from .errors import ReleaseError, SelectionError
 from .fingerprint import Fingerprints
-from .formats import OUTPUTS
+from .formats import OUTPUTS, is_derived
 from .manifest import Manifest
 from .options import BuildOptions
 from .outputs import Target
@@ -53,6 +53,7 @@ class Plan:
     manifest: Manifest
     steps: list[Step]  # every selected output, in the order they are made
     stale: list[str]  # outputs whose review (or bundle) left the catalog: to remove
+    neighbours: dict[str, dict]  # the large-print edition's outputs, read-only: the portal links them
 
     @property
     def make(self) -> list[Step]:
@@ -67,7 +68,7 @@ class Plan:
         parallel), then each derived format, after the outputs it reads."""
         rounds: dict[str | None, list[Step]] = {}  # steps come in that order already
         for step in self.make:
-            derived = hasattr(OUTPUTS[step.format], "derived_from")
+            derived = is_derived(OUTPUTS[step.format])
             rounds.setdefault(step.format if derived else None, []).append(step)
         return list(rounds.values())
 
@@ -100,35 +101,50 @@ def plan(options: BuildOptions) -> Plan:
     settings = RenderSettings(catalog.site, options.paper or catalog.site.paper, options.duplex, brand,
                               options.large_print)
     manifest = Manifest.load(options.root)
+    neighbours = _large_print_entries(options)
     fingerprints = Fingerprints(make_environment(), settings)
 
     def step(name: str, target: Target, fingerprint: str, sources: tuple[str, ...] = ()) -> Step:
         reason = manifest.reason(target.path, fingerprint) or ("forced" if options.force else None)
         return Step(name, target, fingerprint, reason, sources)
 
-    targets = {name: cls.targets(reviews, options.large_print) for name, cls in OUTPUTS.items()}
+    targets = _targets(reviews, settings)
     steps = [step(name, target, fingerprints.of(OUTPUTS[name], target))
-             for name in options.formats if not hasattr(OUTPUTS[name], "derived_from")
+             for name in options.formats if not is_derived(OUTPUTS[name])
              for target in targets[name]]
     # Filters never make an output stale: compare with every output of the whole catalog.
-    everything = targets if len(reviews) == len(catalog.reviews) else {
-        name: cls.targets(list(catalog.reviews), options.large_print) for name, cls in OUTPUTS.items()}
+    everything = targets if len(reviews) == len(catalog.reviews) else _targets(list(catalog.reviews), settings)
     stale = sorted(set(manifest.entries) - {t.path for found in everything.values() for t in found})
 
     # Derived outputs read what the folder will hold once the steps above are done. One that
     # is already in the folder is kept true even when its format was not asked for.
     prints = {p: e["fingerprint"] for p, e in manifest.entries.items() if p not in stale}
+    prints.update((p, e["fingerprint"]) for p, e in neighbours.items())
     prints.update((s.path, s.fingerprint) for s in steps)
     for name, cls in OUTPUTS.items():
-        if not hasattr(cls, "derived_from"):
+        if not is_derived(cls):
             continue
         for target in targets[name]:
             if name in options.formats or target.path in manifest.entries:
-                sources = tuple(cls.sources(target, sorted(prints)))
+                sources = tuple(p for p in cls.sources(target, sorted(prints)) if p in prints)
                 fingerprint = fingerprints.derived(cls, target, {p: prints[p] for p in sources})
                 steps.append(step(name, target, fingerprint, sources))
                 prints[target.path] = fingerprint
-    return Plan(options, catalog, reviews, settings, manifest, steps, stale)
+    return Plan(options, catalog, reviews, settings, manifest, steps, stale, neighbours)
+
+
+def _large_print_entries(options: BuildOptions) -> dict[str, dict]:
+    """The standard edition's portal links the large-print files when that edition was built."""
+    if options.large_print:
+        return {}
+    return {f"large-print/{p}": e for p, e in Manifest.load(options.out / "large-print").entries.items()}
+
+
+def _targets(reviews: list[Review], settings: RenderSettings) -> dict[str, list[Target]]:
+    """Every format's targets; a derived output's may depend on all the build's settings
+    (a sitemap only when the site has an address)."""
+    return {name: cls.targets(reviews, settings if is_derived(cls) else settings.large_print)
+            for name, cls in OUTPUTS.items()}
 
 
 def select(catalog: Catalog, compounds: Iterable[str] = (), conditions: Iterable[str] = ()) -> list[Review]:

@@ -86,6 +86,7 @@ def _start_worker() -> None:
     """In each worker: die with the main process (even after kill -9), and leave Ctrl-C to
     the main process, which stops the pool itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's handler, inherited by fork
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

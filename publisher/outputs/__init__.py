@@ -18,14 +18,26 @@ from ..catalog import Review
 class Target:
     """One output file: where it goes, and what it is made from: one review (handouts), a
     bundle of reviews (booklets, EPUBs), a project file copied as it is (``asset``), or other
-    outputs (a derived output: ``inputs`` maps each source path to what its class's
-    ``derived_from`` asks for, filled in just before it is made)."""
+    outputs (a derived output: ``inputs`` maps each source path to a ``Source``, filled in
+    just before it is made)."""
 
     path: str
     review: Review | None = None
     bundle: Bundle | None = None
     asset: Path | None = None
-    inputs: dict[str, str | bytes] | None = field(default=None, compare=False, repr=False)
+    sources: tuple[str, ...] = ()  # a derived output's fixed sources, where they are known up front
+    group: tuple[Bundle, ...] = ()  # what a catalog-wide page (index, feed) lists
+    inputs: dict[str, "Source"] | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file a derived output is made from: as the writer recorded it, and its bytes when
+    the output ``reads`` them."""
+
+    size: int
+    sha256: str
+    data: bytes | None = None
 
 
 def file_name(stem: str, suffix: str, large_print: bool = False) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..catalog import Review
-from ..render import Renderer
+from ..render import Renderer, RenderSettings
 from . import Target
 
 NAME = "SHA256SUMS"
@@ -19,7 +19,6 @@ NAME = "SHA256SUMS"
 class ChecksumsOutput:
     name = "checksums"
     templates = ()
-    derived_from = "sha256"  # what it needs of its sources (see sources()): their hashes
 
     def __init__(self, renderer: Renderer):
         pass
@@ -29,14 +28,17 @@ class ChecksumsOutput:
         return []
 
     @staticmethod
-    def targets(reviews: list[Review], large_print: bool = False) -> list[Target]:
+    def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
         return [Target(NAME)]
 
     @staticmethod
     def sources(target: Target, owned: list[str]) -> list[str]:
-        """Every other file the build owns."""
-        return [path for path in owned if path != target.path]
+        """Every other file the build owns (the large-print edition has its own)."""
+        return [path for path in owned if path != target.path and not path.startswith("large-print/")]
+
+    @staticmethod
+    def reads(target: Target, path: str) -> bool:
+        return False  # the hashes the writer recorded are enough
 
     def make(self, target: Target) -> bytes:
-        """``target.inputs`` maps each source path to its SHA-256 (see Writer.write)."""
-        return "".join(f"{digest}  {path}\n" for path, digest in sorted(target.inputs.items())).encode("ascii")
+        return "".join(f"{source.sha256}  {path}\n" for path, source in sorted(target.inputs.items())).encode("ascii")

@@ -1,0 +1,251 @@
+"""The download portal (``--format site``): a static site at the root of the output folder,
+made from the documents the build made, so it can be served from any host or opened from disk.
+
+Three derived outputs, each made after what it reads: first-page previews (from the PDFs),
+zip bundles (from the PDFs and EPUBs), then the pages, feed and index that list them all.
+Only the standard edition has a portal; its pages link the large-print files when built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .. import __version__
+from ..bundles import Bundle, bundles
+from ..catalog import Review
+from ..render import Renderer, RenderSettings
+from ..resources import STYLES
+from . import Source, Target, bundle_path, review_path
+
+PREVIEW_WIDTH = 480  # px: sharp on a phone's card, about 20 KB as 16-grey PNG
+NO_DATE = dt.date(1980, 1, 1)  # zip's own epoch, when the catalog has no date at all
+PORTAL_ASSETS = (STYLES / "portal.css", STYLES / "portal.js")
+
+
+def handout_files(review: Review) -> dict[str, str]:
+    """What the portal publishes of one review, by kind."""
+    stem = f"{review.compound.slug}/{review.compound.slug}--{review.condition.slug}"
+    return {"pdf": review_path("pdf", review, "pdf"), "html": review_path("html", review, "html"),
+            "preview": f"previews/{stem}.png",
+            "large_print_pdf": "large-print/" + review_path("pdf", review, "pdf", large_print=True)}
+
+
+def bundle_files(bundle: Bundle) -> dict[str, str]:
+    stem = bundle_path("", bundle, "").strip("/").rstrip(".")
+    return {"booklet": bundle_path("booklets", bundle, "pdf"), "epub": bundle_path("epub", bundle, "epub"),
+            "zip": f"downloads/{Path(stem).name}.zip", "preview": f"previews/{stem}.png",
+            "large_print_booklet": "large-print/" + bundle_path("booklets", bundle, "pdf", large_print=True),
+            "page": f"{bundle.kind}s/{bundle.slug}.html"}
+
+
+class PreviewsOutput:
+    """The first page of every handout and booklet as a small greyscale PNG (pypdfium2)."""
+
+    name = "previews"
+    templates = ()
+
+    def __init__(self, renderer: Renderer):
+        pass
+
+    @staticmethod
+    def styles(large_print: bool = False) -> list[Path]:
+        return []
+
+    @staticmethod
+    def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
+        if settings.large_print:
+            return []
+        made = [Target(handout_files(r)["preview"], review=r, sources=(handout_files(r)["pdf"],)) for r in reviews]
+        return made + [Target(bundle_files(b)["preview"], bundle=b, sources=(bundle_files(b)["booklet"],))
+                       for b in bundles(reviews)]
+
+    @staticmethod
+    def sources(target: Target, owned: list[str]) -> list[str]:
+        return list(target.sources)
+
+    @staticmethod
+    def reads(target: Target, path: str) -> bool:
+        return True
+
+    def make(self, target: Target) -> bytes:
+        import pypdfium2
+
+        (source,) = target.inputs.values()
+        document = pypdfium2.PdfDocument(source.data)
+        try:
+            page = document[0]
+            image = page.render(scale=PREVIEW_WIDTH / page.get_size()[0], grayscale=True).to_pil()
+        finally:
+            document.close()
+        data = io.BytesIO()
+        image.convert("L").quantize(16).save(data, "PNG", optimize=True)
+        return data.getvalue()
+
+
+class ZipsOutput:
+    """One download per bundle: its handout PDFs, booklet and EPUB, ``manifest.json`` and
+    ``README.txt``; byte-identical on rebuild (catalog date on every entry, fixed order)."""
+
+    name = "zips"
+    templates = ("portal/readme.txt.j2",)
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+
+    @staticmethod
+    def styles(large_print: bool = False) -> list[Path]:
+        return []
+
+    @staticmethod
+    def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
+        if settings.large_print:
+            return []
+        return [Target(bundle_files(b)["zip"], bundle=b,
+                       sources=(*(handout_files(e.review)["pdf"] for e in b.entries),
+                                bundle_files(b)["booklet"], bundle_files(b)["epub"]))
+                for b in bundles(reviews)]
+
+    @staticmethod
+    def sources(target: Target, owned: list[str]) -> list[str]:
+        return list(target.sources)
+
+    @staticmethod
+    def reads(target: Target, path: str) -> bool:
+        return True
+
+    def make(self, target: Target) -> bytes:
+        bundle, site = target.bundle, self.renderer.site
+        date = bundle.edition_date(site) or NO_DATE
+        reviews = {handout_files(e.review)["pdf"]: e.review for e in bundle.entries}
+        files = [(Path(path).name, path, source) for path, source in target.inputs.items()]
+        manifest = {
+            "title": self.renderer.phrase("booklet_title", bundle), "publisher": site.publisher,
+            "edition_date": site.edition_date.isoformat() if site.edition_date else None,
+            "generator": f"publisher {__version__}",
+            "files": [{"name": name, "size": source.size, "sha256": source.sha256,
+                       **(_review_facts(reviews[path]) if path in reviews else {})}
+                      for name, path, source in files]}
+        readme = Markup(self.renderer.env.get_template("portal/readme.txt.j2").render(
+            site=site, brand=self.renderer.brand, booklet=bundle, files=[name for name, _, _ in files])).unescape()
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            entries = [("README.txt", readme.encode("utf-8"), zipfile.ZIP_DEFLATED),
+                       ("manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+                        zipfile.ZIP_DEFLATED)]
+            entries += [(name, source.data, zipfile.ZIP_STORED) for name, _, source in files]  # already compressed
+            for name, data, method in entries:
+                info = zipfile.ZipInfo(name, date_time=(date.year, date.month, date.day, 0, 0, 0))
+                info.create_system, info.external_attr, info.compress_type = 3, 0o644 << 16, method
+                archive.writestr(info, data)
+        return out.getvalue()
+
+
+def _review_facts(review: Review) -> dict:
+    return {"compound": review.compound.slug, "condition": review.condition.slug, "status": review.status,
+            "reviewed_on": review.reviewed_on.isoformat() if review.reviewed_on else None,
+            "next_review_due": review.next_review_due.isoformat() if review.next_review_due else None}
+
+
+class PortalOutput:
+    """``index.html``, one page per compound and condition, ``catalog.json``, ``opds.xml``,
+    ``sitemap.xml`` (when the site has an address) and the pages' own stylesheet and script."""
+
+    name = "portal"
+    templates = ("portal/index.html.j2", "portal/bundle.html.j2", "portal/opds.xml.j2", "portal/sitemap.xml.j2")
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+
+    @staticmethod
+    def styles(large_print: bool = False) -> list[Path]:
+        return list(PORTAL_ASSETS)
+
+    @staticmethod
+    def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
+        if settings.large_print or not reviews:
+            return []
+        groups = tuple(bundles(reviews))
+        whole = tuple(p for b in groups for p in _bundle_sources(b))
+        made = [Target(f"assets/{path.name}", asset=path) for path in PORTAL_ASSETS]
+        made += [Target(bundle_files(b)["page"], bundle=b, sources=_bundle_sources(b)) for b in groups]
+        made += [Target(name, sources=whole, group=groups) for name in ("index.html", "catalog.json", "opds.xml")]
+        if settings.site.url:
+            made.append(Target("sitemap.xml", sources=whole, group=groups))
+        return made
+
+    @staticmethod
+    def sources(target: Target, owned: list[str]) -> list[str]:
+        """What the page links: large-print files only where that edition was built."""
+        present = set(owned)
+        return [p for p in target.sources if p in present or not p.startswith("large-print/")]
+
+    @staticmethod
+    def reads(target: Target, path: str) -> bool:
+        # a page prints its documents' page counts
+        return target.bundle is not None and path.endswith(".pdf") and not path.startswith("large-print/")
+
+    def make(self, target: Target) -> bytes:
+        if target.asset is not None:
+            return target.asset.read_bytes()
+        if target.path.endswith(".json"):
+            return self._catalog_json(target)
+        template = {"index.html": "portal/index.html.j2", "opds.xml": "portal/opds.xml.j2",
+                    "sitemap.xml": "portal/sitemap.xml.j2"}.get(target.path, "portal/bundle.html.j2")
+        depth = target.path.count("/")
+        return self.renderer.env.get_template(template).render(
+            site=self.renderer.site, brand=self.renderer.brand, root="../" * depth, booklet=target.bundle,
+            groups=target.group, files=_Files(target.inputs), handout=handout_files, bundle=bundle_files,
+            version=__version__).encode("utf-8")
+
+    def _catalog_json(self, target: Target) -> bytes:
+        files = _Files(target.inputs)
+        reviews = [e.review for b in target.group if b.kind == "compound" for e in b.entries]
+        data = {"publisher": self.renderer.site.publisher, "language": self.renderer.site.language,
+                "edition_date": self.renderer.site.edition_date.isoformat() if self.renderer.site.edition_date else None,
+                "generator": f"publisher {__version__}",
+                "reviews": [{**_review_facts(r), "title": self.renderer.phrase("question", r),
+                             "compound_name": r.compound.display_name, "condition_name": r.condition.name,
+                             "files": files.described(handout_files(r))} for r in reviews],
+                "bundles": [{"kind": b.kind, "slug": b.slug, "title": self.renderer.phrase("booklet_title", b),
+                             "files": files.described(bundle_files(b))} for b in target.group]}
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _bundle_sources(bundle: Bundle) -> tuple[str, ...]:
+    kinds = ("pdf", "html", "preview", "large_print_pdf")
+    per_review = [handout_files(e.review)[k] for e in bundle.entries for k in kinds]
+    files = bundle_files(bundle)
+    return (*per_review, *(files[k] for k in ("booklet", "epub", "zip", "preview", "large_print_booklet")))
+
+
+class _Files:
+    """The pages' view of their sources: is a file there, how big, how many pages."""
+
+    def __init__(self, inputs: dict[str, Source]):
+        self.inputs = inputs
+
+    def has(self, path: str) -> bool:
+        return path in self.inputs
+
+    def size(self, path: str) -> str:
+        size = self.inputs[path].size
+        return f"{size / 1024:,.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:,.1f} MB"
+
+    def pages(self, path: str) -> int:
+        import pypdfium2
+
+        document = pypdfium2.PdfDocument(self.inputs[path].data)
+        try:
+            return len(document)
+        finally:
+            document.close()
+
+    def described(self, paths: dict[str, str]) -> dict:
+        return {kind: {"path": path, "size": self.inputs[path].size, "sha256": self.inputs[path].sha256}
+                for kind, path in paths.items() if path in self.inputs}
