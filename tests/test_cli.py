@@ -173,7 +173,7 @@ def test_quiet_verbose_and_the_summary_line(tmp_path):
     lines = verbose.output.splitlines()
     wrote = sorted(line for line in lines if line.startswith("wrote "))
     assert len(wrote) == 8 and "wrote html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html" in wrote
-    assert "wrote html/_assets/handout.css" in wrote and "wrote html/_assets/fonts/DejaVuSans.ttf" in wrote
+    assert "wrote html/_assets/handout.css" in wrote and "wrote html/_assets/fonts/web/DejaVuSans-arrows.woff2" in wrote
     assert lines[-2] == "removed pdf/low-dose-naltrexone/low-dose-naltrexone--fibromyalgia.pdf"
     assert re.fullmatch(r"built 8, skipped 1 unchanged, removed 1 stale in \d+\.\d s", lines[-1])
     again = run("build", "--catalog", str(catalog), "--out", str(out), "--format", "pdf,html")
