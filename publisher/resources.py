@@ -20,6 +20,9 @@ def _folder(name: str) -> Path:
 LAYOUTS = _folder("layouts")
 STYLES = _folder("styles")
 FONTS = STYLES / "fonts"
+WEB_FONTS = FONTS / "web"  # WOFF2 subsets for the HTML handouts (publisher/webfonts.py)
+PRINT_FONTS_CSS = STYLES / "print-fonts.css"
+WEB_FONTS_CSS = STYLES / "web-fonts.css"
 HANDOUT_CSS = STYLES / "handout.css"
 BOOKLET_CSS = STYLES / "booklet.css"
 EPUB_CSS = STYLES / "epub.css"
@@ -27,7 +30,7 @@ LARGE_PRINT_CSS = STYLES / "large-print.css"
 
 
 def style_files(*extra_css: Path, large_print: bool = False) -> list[Path]:
-    """A print format's stylesheets in cascade order (handout.css, ``extra_css``, then the
-    large-print overrides when asked for), and every font they may load."""
-    css = [HANDOUT_CSS, *extra_css, *([LARGE_PRINT_CSS] if large_print else [])]
+    """A print format's stylesheets in cascade order (the TTF faces, handout.css, ``extra_css``,
+    then the large-print overrides when asked for), and every font they may load."""
+    css = [PRINT_FONTS_CSS, HANDOUT_CSS, *extra_css, *([LARGE_PRINT_CSS] if large_print else [])]
     return [*css, *sorted(p for p in FONTS.iterdir() if p.suffix == ".ttf")]

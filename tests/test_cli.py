@@ -152,7 +152,7 @@ def test_build_filters_and_formats(tmp_path):
     assert files == ["html/low-dose-naltrexone/low-dose-naltrexone--fibromyalgia.html"]
     assert not (out / "pdf").exists()
     # one handout, its stylesheet and the fonts beside it
-    assert re.fullmatch(r"built 8, skipped 0 unchanged, removed 0 stale in \d+\.\d s\n", result.output)
+    assert re.fullmatch(r"built 23, skipped 0 unchanged, removed 0 stale in \d+\.\d s\n", result.output)
 
 
 def test_unwritable_output_is_a_clean_error(tmp_path):
@@ -172,12 +172,12 @@ def test_quiet_verbose_and_the_summary_line(tmp_path):
     verbose = run("build", "--catalog", str(catalog), "--out", str(out), "--format", "pdf,html", "-v", "-j", "1")
     lines = verbose.output.splitlines()
     wrote = sorted(line for line in lines if line.startswith("wrote "))
-    assert len(wrote) == 8 and "wrote html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html" in wrote
-    assert "wrote html/_assets/handout.css" in wrote and "wrote html/_assets/fonts/DejaVuSans.ttf" in wrote
+    assert len(wrote) == 23 and "wrote html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html" in wrote
+    assert "wrote html/_assets/handout.css" in wrote and "wrote html/_assets/fonts/web/DejaVuSans-arrows.woff2" in wrote
     assert lines[-2] == "removed pdf/low-dose-naltrexone/low-dose-naltrexone--fibromyalgia.pdf"
-    assert re.fullmatch(r"built 8, skipped 1 unchanged, removed 1 stale in \d+\.\d s", lines[-1])
+    assert re.fullmatch(r"built 23, skipped 1 unchanged, removed 1 stale in \d+\.\d s", lines[-1])
     again = run("build", "--catalog", str(catalog), "--out", str(out), "--format", "pdf,html")
-    assert re.fullmatch(r"built 0, skipped 9 unchanged, removed 0 stale in \d+\.\d s\n", again.output)
+    assert re.fullmatch(r"built 0, skipped 24 unchanged, removed 0 stale in \d+\.\d s\n", again.output)
 
 
 def test_jobs_must_be_positive(tmp_path):

@@ -25,8 +25,10 @@ def test_seed_handout_html_matches_golden(shipped, condition):
 
 def test_html_assets_sit_beside_the_pages(shipped):
     page = (shipped / "html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html").read_text(encoding="utf-8")
-    assert '<link rel="stylesheet" href="../_assets/handout.css">' in page
-    css = (shipped / "html/_assets/handout.css").read_text(encoding="utf-8")
-    for font in ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf", "DejaVuSans.ttf"):
-        assert f"fonts/{font}" in css
-        assert (shipped / "html/_assets/fonts" / font).stat().st_size > 10_000
+    assert ('<link rel="stylesheet" href="../_assets/web-fonts.css">\n'
+            '<link rel="stylesheet" href="../_assets/handout.css">') in page
+    assert (shipped / "html/_assets/handout.css").is_file()
+    css = (shipped / "html/_assets/web-fonts.css").read_text(encoding="utf-8")
+    for font in ("AtkinsonHyperlegible-Regular.woff2", "AtkinsonHyperlegible-Bold.woff2", "DejaVuSans-arrows.woff2"):
+        assert f"fonts/web/{font}" in css
+        assert (shipped / "html/_assets/fonts/web" / font).stat().st_size > 5_000

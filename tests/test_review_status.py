@@ -4,6 +4,7 @@ unapproved or overdue reach a patient."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -137,3 +138,14 @@ def test_bad_status_and_dates_are_catalog_errors(tmp_path):
         f"{catalog.as_posix()}/reviews/low-dose-naltrexone/gout.yaml:2: next_review_due must come after reviewed_on",
         "2 problems in the catalog; nothing was written.",
     ]
+
+
+def test_printed_words_live_in_the_templates_not_in_css_strings():
+    """The mark and the page footer's words are the templates' (string-set), so wording is
+    edited (and one day translated) in layouts/ alone."""
+    from publisher.resources import STYLES
+
+    for css in STYLES.glob("*.css"):
+        for value in re.findall(r"\bcontent:([^;}]*)", css.read_text(encoding="utf-8")):
+            assert not [s for s in re.findall(r'"([^"]*)"', value) if re.search(r"[A-Za-z]", s)], (css.name, value)
+    assert MARK in (Path(__file__).resolve().parent.parent / "layouts/review.html.j2").read_text(encoding="utf-8")

@@ -1,4 +1,7 @@
-"""HTML handouts that open straight from disk: the stylesheet and fonts are copied beside them."""
+"""HTML handouts that open straight from disk: the stylesheets and fonts are copied beside them.
+
+The print stylesheets serve, with WOFF2 subsets of the fonts in place of the TTFs
+(web-fonts.css, made by ``publisher.webfonts``), so a page and what it loads stay light."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from pathlib import Path
 
 from ..catalog import Review
 from ..render import Renderer
-from ..resources import STYLES, style_files
+from ..resources import HANDOUT_CSS, LARGE_PRINT_CSS, STYLES, WEB_FONTS, WEB_FONTS_CSS
 from . import Target, review_path
 
 ASSETS = "html/_assets"  # '_' cannot start a slug, so this never meets a compound folder
@@ -23,7 +26,8 @@ class HtmlOutput:
 
     @staticmethod
     def styles(large_print: bool = False) -> list[Path]:
-        return style_files(large_print=large_print)
+        css = [WEB_FONTS_CSS, HANDOUT_CSS, *([LARGE_PRINT_CSS] if large_print else [])]
+        return [*css, *sorted(WEB_FONTS.glob("*.woff2"))]
 
     @classmethod
     def targets(cls, reviews: list[Review], large_print: bool = False) -> list[Target]:

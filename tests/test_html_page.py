@@ -1,0 +1,172 @@
+"""An HTML handout is a light, accessible web page: WOFF2 subset fonts that swap in, a
+<main> landmark, at most 150 KB with what it loads, and no axe-core violation in Chromium.
+
+The browser checks need Chromium, chromedriver, selenium and axe-core
+(``npm ci --prefix tests/browser``); they are skipped, saying which is missing, without them.
+"""
+
+from __future__ import annotations
+
+import functools
+import html.parser
+import http.server
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from publisher import build, webfonts
+from publisher.resources import FONTS, WEB_FONTS, WEB_FONTS_CSS
+
+CATALOG = Path(__file__).resolve().parent.parent / "catalog"
+AXE = Path(__file__).resolve().parent / "browser/node_modules/axe-core/axe.min.js"
+PAGE = "html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html"
+FACE = re.compile(r"@font-face\s*{(.*?)}", re.S)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("html") / "out"
+    build(CATALOG, out, formats=["html"], jobs=2)
+    return out
+
+
+class _Page(html.parser.HTMLParser):
+    """A page's stylesheets, its text (what fonts must draw) and its tags."""
+
+    def __init__(self, source: str):
+        super().__init__()
+        self.stylesheets, self.text, self.tags = [], [], []
+        self.feed(source)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") == "stylesheet":
+            self.stylesheets.append(attrs["href"])
+        self.text += [v for k, v in attrs.items() if k in ("alt", "aria-label") and v]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _codes(unicode_range: str) -> set[int]:
+    codes = set()
+    for part in unicode_range.split(","):
+        lo, _, hi = part.strip()[2:].partition("-")
+        codes.update(range(int(lo, 16), int(hi or lo, 16) + 1))
+    return codes
+
+
+def _faces(css: str) -> list[dict[str, str]]:
+    return [dict(re.findall(r"([\w-]+)\s*:\s*([^;]+);", body)) for body in FACE.findall(css)]
+
+
+def test_one_handout_with_everything_it_loads_weighs_at_most_150_kb(out):
+    """Counted as a browser with an empty cache could fetch at most: the page, its
+    stylesheets, and every face whose unicode-range meets a character of the page."""
+    page_file = out / PAGE
+    page = _Page(page_file.read_text(encoding="utf-8"))
+    chars = {ord(c) for c in "".join(page.text)}
+    assert 0x2192 in chars  # the arrow Atkinson lacks: a DejaVu chunk is counted
+    files = [page_file]
+    for href in page.stylesheets:
+        css_file = (page_file.parent / href).resolve()
+        files.append(css_file)
+        for face in _faces(css_file.read_text(encoding="utf-8")):
+            if "unicode-range" not in face or chars & _codes(face["unicode-range"]):
+                files.append((css_file.parent / re.search(r"url\(([^)]+)\)", face["src"])[1]).resolve())
+    weight = sum(f.stat().st_size for f in files)
+    assert weight <= 150_000, [(f.name, f.stat().st_size) for f in files]
+    assert any(f.name == "DejaVuSans-arrows.woff2" for f in files)
+    assert not any(f.name.startswith("DejaVuSans-other") for f in files)
+
+
+def test_fonts_are_woff2_subsets_that_swap_in(out):
+    assets = out / "html/_assets"
+    assert not list(assets.rglob("*.ttf"))
+    faces = _faces((assets / "web-fonts.css").read_text(encoding="utf-8"))
+    assert len(faces) == len(list((assets / "fonts/web").glob("*.woff2"))) > 4
+    for face in faces:
+        assert face["font-display"] == "swap"
+        file = assets / re.fullmatch(r'url\((fonts/web/[\w-]+\.woff2)\) format\("woff2"\)', face["src"])[1]
+        assert file.read_bytes()[:4] == b"wOF2"
+        assert ("unicode-range" in face) == (face["font-family"] == '"DejaVu Sans Vendored"')
+
+
+def test_the_subsets_cover_every_character_the_print_fonts_have():
+    """Any text the catalog may hold is drawn on screen by the fonts the PDF embeds."""
+    faces = _faces(WEB_FONTS_CSS.read_text(encoding="utf-8"))
+    for weight, stem in webfonts.DEJAVU.items():
+        ttfs = [FONTS / f"{stem}.ttf", FONTS / "AtkinsonHyperlegible-Regular.ttf"]
+        wanted = set().union(*(TTFont(t).getBestCmap() for t in ttfs))
+        served = set()
+        for face in faces:
+            if face["font-weight"] == str(weight) and face["font-style"] == "normal":
+                cmap = set(TTFont(WEB_FONTS / Path(face["src"].split(")")[0]).name).getBestCmap())
+                assert "unicode-range" not in face or cmap == _codes(face["unicode-range"])
+                served |= cmap
+        assert served == wanted
+
+
+def test_the_committed_web_fonts_are_what_the_generator_makes():
+    """Up to date with the TTFs, and reproducible byte for byte (no timestamps)."""
+    faces = webfonts.faces()
+    assert WEB_FONTS_CSS.read_text(encoding="utf-8") == webfonts.stylesheet(faces)
+    assert sorted(p.name for p in WEB_FONTS.glob("*.woff2")) == sorted(f.file for f in faces)
+    smallest = min(faces, key=lambda f: len(f.codes))
+    assert webfonts.woff2(smallest.ttf, smallest.codes) == (WEB_FONTS / smallest.file).read_bytes()
+
+
+def test_the_page_has_one_main_landmark(out):
+    assert _Page((out / PAGE).read_text(encoding="utf-8")).tags.count("main") == 1
+
+
+@pytest.fixture(scope="module")
+def browser(out):
+    """Headless Chromium on the built pages, served over HTTP as a web site would serve them."""
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+    for need in ("chromium", "chromedriver"):
+        if not shutil.which(need):
+            pytest.skip(f"{need} is not installed (apt-get install chromium chromium-driver)")
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser)")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=out)
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(shutil.which("chromedriver")))
+    driver.set_script_timeout(60)
+    driver.get(f"http://127.0.0.1:{server.server_address[1]}/{PAGE}")
+    driver.execute_async_script("document.fonts.ready.then(arguments[0])")
+    yield driver
+    driver.quit()
+    server.shutdown()
+
+
+def test_axe_core_reports_no_violations_best_practices_included(browser):
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    results = browser.execute_async_script("axe.run(document).then(arguments[0])")
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]] == []
+    ran = {rule["id"] for kind in ("passes", "inapplicable", "incomplete") for rule in results[kind]}
+    assert {"landmark-one-main", "region", "color-contrast"} <= ran  # best-practice and WCAG rules ran
+
+
+def test_chromium_draws_the_page_in_the_web_fonts_at_phone_and_desktop_widths(browser, tmp_path):
+    fetched = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name.split('/').pop())")
+    assert "AtkinsonHyperlegible-Regular.woff2" in fetched and "DejaVuSans-arrows.woff2" in fetched
+    assert not [name for name in fetched if name.endswith(".ttf") or "-other" in name]
+    for width in (390, 1280):
+        browser.set_window_size(width, 900)
+        inner = browser.execute_script("return window.innerWidth")
+        browser.set_window_size(2 * width - inner, 900)  # the viewport, not the window, is `width` wide
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+        browser.save_screenshot(str(tmp_path / f"handout-{width}.png"))
