@@ -131,7 +131,7 @@ def test_version_and_help():
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--format", "html,docx"], "Error: unknown format 'docx': choose from html, pdf, booklet, epub, checksums"),
+    (["--format", "html,docx"], "Error: unknown format 'docx': choose from html, pdf, booklet, epub, site, checksums"),
     (["--compound", "aspirin"], "Error: no compound 'aspirin' in the catalog"),
     (["--condition", "livercancer"], "Error: no condition 'livercancer' in the catalog (did you mean 'liver-cancer'?)"),
 ])
