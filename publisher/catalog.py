@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from babel import Locale, UnknownLocaleError
 
 from . import records as r
 from .errors import CatalogError, Problem
@@ -44,12 +45,32 @@ REVIEW_FIELDS = {
     "reviewer": r.Field(r.text),
     "next_review_due": r.Field(r.date),
 }
+
+
+def _languages(node: yaml.Node) -> tuple[str, ...]:
+    """site.yaml's ``languages``: BCP 47 tags Babel (CLDR) knows, each once."""
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        raise r.Invalid("must be a list of language tags such as [en, es, zh-Hans]", node)
+    tags: list[str] = []
+    for item in node.value:
+        tag = r.language(item)
+        try:
+            Locale.parse(tag, sep="-")
+        except (ValueError, UnknownLocaleError):
+            raise r.Invalid(f"{tag!r} is not a language Babel (CLDR) knows", item) from None
+        if tag in tags:
+            raise r.Invalid(f"lists {tag!r} twice", item)
+        tags.append(tag)
+    return tuple(tags)
+
+
 SITE_FIELDS = {
     "publisher": r.Field(r.text),
     "medical_advisor": r.Field(r.text),
     "disclaimer": r.Field(r.text),
     "url": r.Field(r.url),
     "language": r.Field(r.language),
+    "languages": r.Field(_languages),
     "paper": r.Field(r.choice("letter", "a4")),
     "edition_date": r.Field(r.date),
     "sample": r.Field(r.boolean),
@@ -134,6 +155,11 @@ class Site:
     default_status: str = "reviewed"  # for reviews whose file does not say
     online_url: str | None = None  # e.g. https://example.org/{compound}/{condition}
     reading_grade_max: float = 8.0  # the usual ceiling for patient materials
+    languages: tuple[str, ...] = ()  # BCP 47 tags; the first is the YAML's own; () means (language,)
+
+    def __post_init__(self):
+        if not self.languages:
+            object.__setattr__(self, "languages", (self.language,))
 
     def online(self, review: "Review") -> str | None:
         """The review's current online version, when the site publishes one."""
@@ -264,7 +290,13 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
     if node is None:
         return Site()
     record = r.read_mapping(node, SITE_FIELDS, _shown(path), problems)
-    return Site(**record.values)
+    values = record.values
+    if "languages" in values:
+        values.setdefault("language", values["languages"][0])
+        if values["language"] != values["languages"][0]:
+            problems.append(Problem(record.path, record.line("languages"), "the first of 'languages' must be "
+                                    f"the catalog's own 'language' ({values['language']})"))
+    return Site(**values)
 
 
 def _load_reviews(root, compounds, conditions, site_status, problems) -> dict[tuple[str, str], Review]:

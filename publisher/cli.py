@@ -164,6 +164,7 @@ def check_command(catalog, readability, as_json):
                f"{len(loaded.conditions)} condition(s), {len(loaded.reviews)} review(s))")
     for problem in overdue_problems(loaded.reviews, dt.date.today()):
         click.echo(f"overdue: {problem}")
+    _check_translations(loaded)
 
 
 def _print_readability(found: dict, as_json: bool) -> None:
@@ -207,3 +208,38 @@ def list_command(catalog, as_json):
     click.echo(f"Reviews ({len(reviews)}):")
     for r in reviews:
         click.echo(f"  {r.key}{'  [override]' if r.source else ''}")
+
+
+# --- translations of the catalog's own text (issue 15) -----------------------------------
+# Babel is imported only here, when a command uses translations.
+
+def _check_translations(loaded) -> None:
+    """One line per translated language, when site.yaml lists more than one."""
+    from .translations import check_lines
+    for line in check_lines(loaded):
+        click.echo(line)
+
+
+@main.group("translations")
+def translations_group() -> None:
+    """Translations of the catalog's own text (catalog/translations/<lang>.po)."""
+
+
+@translations_group.command("update")
+@catalog_option
+@click.option("--language", "language_tags", multiple=True, metavar="L",
+              help="Only this language (repeatable; default: site.yaml's languages and every existing PO file).")
+def translations_update_command(catalog, language_tags):
+    """Create or refresh the PO files from the catalog: new strings added, changed ones fuzzy,
+    vanished ones obsolete. Running it twice changes nothing."""
+    from .translations import counts, languages, update
+    loaded = load_catalog(catalog)
+    chosen = list(language_tags) or languages(loaded)
+    if not chosen:
+        click.echo("no languages to translate into: list them in site.yaml's 'languages' or use --language")
+        return
+    for language in chosen:
+        path, changed = update(loaded, language)
+        found = counts(loaded, language)
+        click.echo(f"{path}: {'updated' if changed else 'unchanged'} ({found.translated} translated, "
+                   f"{found.fuzzy} fuzzy, {found.missing} missing)")
