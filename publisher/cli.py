@@ -207,3 +207,30 @@ def list_command(catalog, as_json):
     click.echo(f"Reviews ({len(reviews)}):")
     for r in reviews:
         click.echo(f"  {r.key}{'  [override]' if r.source else ''}")
+
+
+def _field_option(name: str):
+    return next(_option(*field) for field in BuildOptions.cli_fields() if field[0] == name)
+
+
+@main.command("serve")
+@_field_option("catalog")
+@_field_option("brand")
+@_field_option("edition")
+@_field_option("paper")
+@_field_option("formats")
+@click.option("--out", metavar="DIR", help="Build into DIR and keep it (default: a private folder, removed on exit).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback makes the preview reachable from other machines.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
+def serve_command(out, host, port, open_browser, **options):
+    """Preview: build, serve and rebuild on every change; open pages reload by themselves.
+
+    HTML comes first, so an edited page is back within a second; PDFs, booklets, EPUBs and
+    SHA256SUMS follow in the background. Ctrl-C stops it.
+    """
+    from .serve import serve
+
+    settings = BuildOptions(**options, **({"out": out} if out else {}))
+    serve(settings, host, port, open_browser, private=out is None)
