@@ -79,7 +79,12 @@ def build_options(command):
     return command
 
 
-catalog_option = next(_option(*field) for field in BuildOptions.cli_fields() if field[0] == "catalog")
+def _field_option(name: str):
+    """The click option of one ``BuildOptions`` field, for commands that take only some."""
+    return next(_option(*field) for field in BuildOptions.cli_fields() if field[0] == name)
+
+
+catalog_option = _field_option("catalog")
 
 
 @main.command("build")
@@ -243,3 +248,26 @@ def translations_update_command(catalog, language_tags):
         found = counts(loaded, language)
         click.echo(f"{path}: {'updated' if changed else 'unchanged'} ({found.translated} translated, "
                    f"{found.fuzzy} fuzzy, {found.missing} missing)")
+
+
+@main.command("serve")
+@_field_option("catalog")
+@_field_option("brand")
+@_field_option("edition")
+@_field_option("paper")
+@_field_option("formats")
+@click.option("--out", metavar="DIR", help="Build into DIR and keep it (default: a private folder, removed on exit).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback makes the preview reachable from other machines.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
+def serve_command(out, host, port, open_browser, **options):
+    """Preview: build, serve and rebuild on every change; open pages reload by themselves.
+
+    HTML comes first, so an edited page is back within a second; PDFs, booklets, EPUBs and
+    SHA256SUMS follow in the background. Ctrl-C stops it.
+    """
+    from .serve import serve
+
+    settings = BuildOptions(**options, **({"out": out} if out else {}))
+    serve(settings, host, port, open_browser, private=out is None)

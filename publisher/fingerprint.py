@@ -52,8 +52,8 @@ def template_closure(env: jinja2.Environment, roots: tuple[str, ...]) -> list[st
         if name in seen:
             continue
         seen.add(name)
-        source = env.loader.get_source(env, name)[0]
-        todo.extend(n for n in meta.find_referenced_templates(env.parse(source)) if n)
+        source, filename, _ = env.loader.get_source(env, name)  # a syntax error then names its file
+        todo.extend(n for n in meta.find_referenced_templates(env.parse(source, name, filename)) if n)
     return sorted(seen)
 
 
