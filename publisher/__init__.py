@@ -18,7 +18,7 @@ from .build import BuildReport, build, execute  # noqa: E402
 from .catalog import load_catalog  # noqa: E402
 from .errors import CatalogError, PublisherError  # noqa: E402
 from .options import BuildOptions  # noqa: E402
-from .plan import Plan, plan  # noqa: E402
+from .plan import Plan, plan, plans  # noqa: E402
 
-__all__ = ["build", "plan", "execute", "BuildOptions", "BuildReport", "Plan", "load_catalog",
+__all__ = ["build", "plan", "plans", "execute", "BuildOptions", "BuildReport", "Plan", "load_catalog",
            "CatalogError", "PublisherError", "__version__"]

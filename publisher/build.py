@@ -13,7 +13,7 @@ from typing import Callable
 from .formats import OUTPUTS, TYPESET, is_derived
 from .options import BuildOptions
 from .outputs import Source
-from .plan import Plan, Step, plan
+from .plan import Plan, Step, plans
 from .workers import Pool, cores
 from .writer import Writer
 
@@ -39,6 +39,11 @@ class BuildReport:
         """Outputs whose file did not change: skipped, or made again to the same bytes."""
         return sorted(set(self.skipped) | (set(self.built) - set(self.written)))
 
+    def merge(self, other: "BuildReport", prefix: str) -> None:
+        """Add another language's report, its paths under its folder (``es/pdf/…``)."""
+        for name in ("built", "skipped", "removed", "written"):
+            getattr(self, name).extend(prefix + p for p in getattr(other, name))
+
     def summary(self) -> str:
         return (f"built {len(self.built):,}, skipped {len(self.skipped):,} unchanged, "
                 f"removed {len(self.removed):,} stale in {self.seconds:.1f} s")
@@ -54,7 +59,13 @@ def build(catalog: str | Path | BuildOptions = "catalog", out: str | Path = "dis
     started = time.perf_counter()
     if not isinstance(catalog, BuildOptions):
         catalog = BuildOptions(catalog=catalog, out=out, **options)
-    report = execute(plan(catalog), progress)
+    report = None
+    for one in plans(catalog):  # one per language, the catalog's own first
+        made = execute(one, progress)
+        if report is None:
+            report = made
+        else:  # another language's paths, from the output folder
+            report.merge(made, f"{one.root.relative_to(catalog.out).as_posix()}/")
     report.seconds = time.perf_counter() - started
     return report
 
@@ -62,10 +73,10 @@ def build(catalog: str | Path | BuildOptions = "catalog", out: str | Path = "dis
 def execute(plan: Plan, progress: Progress | None = None) -> BuildReport:
     """Carry out ``plan``; what was finished is kept (and recorded) even if it stops half-way."""
     options = plan.options
-    report = BuildReport(out=options.root, reviews=len(plan.reviews), formats=options.formats,
+    report = BuildReport(out=plan.root, reviews=len(plan.reviews), formats=options.formats,
                          skipped=[s.path for s in plan.skip])
     total = len(plan.make)
-    with Writer(options.root, plan.manifest) as writer:
+    with Writer(plan.root, plan.manifest) as writer:
         for path in plan.stale:
             writer.remove(path)
         if any(s.format in TYPESET for s in plan.make):

@@ -17,7 +17,7 @@ from .build import build
 from .catalog import load_catalog, overdue_problems
 from .errors import PublisherError
 from .options import BuildOptions
-from .plan import plan
+from .plan import plans
 from .progress import ProgressBar
 from .readability import report as readability_report
 
@@ -100,7 +100,7 @@ def build_command(dry_run, as_json, quiet, verbose, **options):
     """
     settings = BuildOptions(**options)
     if dry_run:
-        _print_plan(plan(settings), as_json, verbose)
+        _print_plans(plans(settings), as_json, verbose)
         return
     bar = ProgressBar(click.get_text_stream("stderr")) if not (quiet or verbose) and _on_terminal() else None
     done = []
@@ -140,14 +140,17 @@ def _terminated(signum, frame):
     raise Terminated()
 
 
-def _print_plan(found, as_json: bool, verbose: bool) -> None:
+def _print_plans(found, as_json: bool, verbose: bool) -> None:
+    """One plan per language: as JSON (one object, or a list for several), or as lines."""
     if as_json:
-        click.echo(json.dumps(found.as_dict(), indent=2))
+        data = [one.as_dict() for one in found]
+        click.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2))
         return
-    if verbose:
-        for line in found.lines():
-            click.echo(line)
-    click.echo(found.summary())
+    for one in found:
+        if verbose:
+            for line in one.lines():
+                click.echo(line)
+        click.echo(one.summary())
 
 
 def _on_terminal() -> bool:

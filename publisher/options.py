@@ -58,6 +58,13 @@ class BuildOptions:
         help="Run on this Dask cluster (e.g. tcp://host:8786); needs publisher[dask]."))
     force: bool = field(default=False, metadata=cli(
         "--force", is_flag=True, help="Remake every output, even those that are up to date."))
+    languages: tuple[str, ...] = field(default=(), metadata=cli(
+        "--language", multiple=True, metavar="L",
+        help="Only this language (repeatable; default: every language in site.yaml). The catalog's own "
+             "language goes to OUT, every other one to OUT/<language>/."))
+    allow_incomplete: bool = field(default=False, metadata=cli(
+        "--allow-incomplete", is_flag=True,
+        help="Build a language whose translation misses strings, printing the source text for them."))
     release: bool = field(default=False, metadata=cli(
         "--release", is_flag=True,
         help="Refuse (writing nothing) unless every selected review is approved and not overdue."))
@@ -72,6 +79,7 @@ class BuildOptions:
         put("formats", parse_formats(self.formats))
         put("compounds", _slugs(self.compounds))
         put("conditions", _slugs(self.conditions))
+        put("languages", _slugs(self.languages))
         put("brand", Path(self.brand) if self.brand is not None else None)
         if self.paper is not None and self.paper not in PAPER_SIZES:
             raise SelectionError(f"unknown paper '{self.paper}': choose from {', '.join(PAPER_SIZES)}")
@@ -87,7 +95,8 @@ class BuildOptions:
 
     @property
     def root(self) -> Path:
-        """The folder this build owns: ``out``, or ``out/large-print`` for that edition."""
+        """The folder the catalog's own language is built into: ``out``, or ``out/large-print``
+        for that edition (another language's is ``Plan.root``)."""
         return self.out / "large-print" if self.large_print else self.out
 
     @classmethod

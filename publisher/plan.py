@@ -13,11 +13,12 @@ import datetime as dt
 import difflib
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 from .brand import load_brand
 from .catalog import Catalog, Review, load_catalog, release_problems
-from .errors import ReleaseError, SelectionError
+from .errors import CatalogError, ReleaseError, SelectionError
 from .fingerprint import Fingerprints
 from .formats import OUTPUTS, is_derived
 from .manifest import Manifest
@@ -47,6 +48,7 @@ class Step:
 @dataclass
 class Plan:
     options: BuildOptions
+    root: Path  # the folder this plan writes: one per edition and language
     catalog: Catalog
     reviews: list[Review]
     settings: RenderSettings
@@ -80,28 +82,45 @@ class Plan:
         counts = Counter(s.reason for s in self.make)
         why = ", ".join(f"{counts[r]:,} {r}" for r in REASONS if counts[r])
         return (f"would build {len(self.make):,}{f' ({why})' if why else ''}, skip {len(self.skip):,} "
-                f"unchanged, remove {len(self.stale):,} stale in {self.options.root}")
+                f"unchanged, remove {len(self.stale):,} stale in {self.root}")
 
     def as_dict(self) -> dict:
-        return {"out": str(self.options.root),
+        return {"out": str(self.root),
                 "make": [{"path": s.path, "format": s.format, "reason": s.reason} for s in self.make],
                 "skip": [s.path for s in self.skip],
                 "remove": [{"path": p, "reason": "stale"} for p in self.stale]}
 
 
-def plan(options: BuildOptions) -> Plan:
-    """Load and check everything, and work out what is out of date; writes nothing."""
+def plans(options: BuildOptions) -> list[Plan]:
+    """One plan per language asked for (default: every language site.yaml lists)."""
     catalog = load_catalog(options.catalog)
+    known = catalog.site.languages
+    for language in options.languages:
+        if language not in known:
+            raise SelectionError(f"no language '{language}' in site.yaml's languages: choose from {', '.join(known)}")
+    return [plan(options, language, catalog) for language in options.languages or known]
+
+
+def plan(options: BuildOptions, language: str | None = None, catalog: Catalog | None = None) -> Plan:
+    """Load and check everything, and work out what is out of date in one language (default:
+    the catalog's own); writes nothing."""
+    catalog = catalog or load_catalog(options.catalog)
+    source = catalog.site.languages[0]
+    language = language or source
+    if language != source:
+        catalog = _translated(catalog, language, options)
     reviews = select(catalog, options.compounds, options.conditions)
     if options.release:
         problems = release_problems(reviews, options.today or dt.date.today())
         if problems:
             raise ReleaseError(problems)
+    root = options.out / (language if language != source else "")
     brand = load_brand(options.brand) if options.brand is not None else None
     settings = RenderSettings(catalog.site, options.paper or catalog.site.paper, options.duplex, brand,
                               options.large_print)
-    manifest = Manifest.load(options.root)
-    neighbours = _large_print_entries(options)
+    manifest = Manifest.load(root / "large-print" if options.large_print else root)
+    neighbours = {} if options.large_print else {
+        f"large-print/{p}": e for p, e in Manifest.load(root / "large-print").entries.items()}
     fingerprints = Fingerprints(make_environment(), settings)
 
     def step(name: str, target: Target, fingerprint: str, sources: tuple[str, ...] = ()) -> Step:
@@ -130,21 +149,26 @@ def plan(options: BuildOptions) -> Plan:
                 fingerprint = fingerprints.derived(cls, target, {p: prints[p] for p in sources})
                 steps.append(step(name, target, fingerprint, sources))
                 prints[target.path] = fingerprint
-    return Plan(options, catalog, reviews, settings, manifest, steps, stale, neighbours)
+    return Plan(options, manifest.root, catalog, reviews, settings, manifest, steps, stale, neighbours)
 
 
-def _large_print_entries(options: BuildOptions) -> dict[str, dict]:
-    """The standard edition's portal links the large-print files when that edition was built."""
-    if options.large_print:
-        return {}
-    return {f"large-print/{p}": e for p, e in Manifest.load(options.out / "large-print").entries.items()}
+def _translated(catalog: Catalog, language: str, options: BuildOptions) -> Catalog:
+    """The catalog in ``language``: every missing string stops it, unless allowed (then the
+    source text stands in); ``--release`` also wants the translation approved."""
+    from .translations import load_translation, release_problems as translation_problems, translate_catalog
+
+    translation = load_translation(catalog, language, options.allow_incomplete)
+    if translation.problems and not options.allow_incomplete:
+        raise CatalogError(list(translation.problems))
+    if options.release and (problems := translation_problems(catalog, translation)):
+        raise ReleaseError(problems)
+    return translate_catalog(catalog, translation)
 
 
 def _targets(reviews: list[Review], settings: RenderSettings) -> dict[str, list[Target]]:
-    """Every format's targets; a derived output's may depend on all the build's settings
-    (a sitemap only when the site has an address)."""
-    return {name: cls.targets(reviews, settings if is_derived(cls) else settings.large_print)
-            for name, cls in OUTPUTS.items()}
+    """Every format's targets: their names depend on the settings (edition, language), and
+    a derived output's may too (a sitemap only when the site has an address)."""
+    return {name: cls.targets(reviews, settings) for name, cls in OUTPUTS.items()}
 
 
 def select(catalog: Catalog, compounds: Iterable[str] = (), conditions: Iterable[str] = ()) -> list[Review]:

@@ -39,8 +39,8 @@ def expected_booklets(catalog_dir: Path, out: Path, large_print: bool = False) -
     catalog = load_catalog(catalog_dir)
     made = {}
     for bundle in bundles(list(catalog.reviews)):
-        made[out / bundle_path("booklets", bundle, "pdf", large_print)] = [
-            Expected(e.label, out / review_path("pdf", e.review, "pdf", large_print),
+        made[out / bundle_path("booklets", bundle, "pdf", "--large-print" if large_print else "")] = [
+            Expected(e.label, out / review_path("pdf", e.review, "pdf", "--large-print" if large_print else ""),
                      f"Is {e.review.compound.display_name} Safe for {e.review.condition.name} Patients?")
             for e in bundle.entries]
     return made

@@ -40,21 +40,29 @@ class Source:
     data: bytes | None = None
 
 
-def file_name(stem: str, suffix: str, large_print: bool = False) -> str:
+def variant(settings) -> str:
+    """What a base name adds for one build's edition and language: ``--large-print``,
+    ``--es`` (any language but the catalog's own), both, or nothing."""
+    site = settings.site
+    language = f"--{site.language}" if site.language != site.languages[0] else ""
+    return ("--large-print" if settings.large_print else "") + language
+
+
+def file_name(stem: str, suffix: str, variant: str = "") -> str:
     """A base name that says what the file is on its own, as an e-mail attachment arrives:
-    ``low-dose-naltrexone--liver-cancer--large-print.pdf``. Slugs keep it ASCII."""
-    return f"{stem}{'--large-print' if large_print else ''}.{suffix}"
+    ``low-dose-naltrexone--liver-cancer--large-print--es.pdf``. Slugs keep it ASCII."""
+    return f"{stem}{variant}.{suffix}"
 
 
-def review_path(folder: str, review: Review, suffix: str, large_print: bool = False) -> str:
+def review_path(folder: str, review: Review, suffix: str, variant: str = "") -> str:
     """``pdf/<compound>/<compound>--<condition>.pdf``: the folders group, the name identifies."""
     stem = f"{review.compound.slug}--{review.condition.slug}"
-    return f"{folder}/{review.compound.slug}/{file_name(stem, suffix, large_print)}"
+    return f"{folder}/{review.compound.slug}/{file_name(stem, suffix, variant)}"
 
 
-def bundle_path(folder: str, bundle: Bundle, suffix: str, large_print: bool = False) -> str:
+def bundle_path(folder: str, bundle: Bundle, suffix: str, variant: str = "") -> str:
     """``booklets/<compound>--all-conditions.pdf`` or
     ``booklets/by-condition/all-compounds--<condition>.pdf``."""
     if bundle.kind == "compound":
-        return f"{folder}/{file_name(f'{bundle.slug}--all-conditions', suffix, large_print)}"
-    return f"{folder}/by-condition/{file_name(f'all-compounds--{bundle.slug}', suffix, large_print)}"
+        return f"{folder}/{file_name(f'{bundle.slug}--all-conditions', suffix, variant)}"
+    return f"{folder}/by-condition/{file_name(f'all-compounds--{bundle.slug}', suffix, variant)}"

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from ..bundles import bundles
 from ..catalog import Review
-from ..render import Renderer
+from ..render import Renderer, RenderSettings
 from ..resources import BOOKLET_CSS, style_files
-from . import Target, bundle_path
+from . import Target, bundle_path, variant
 from .pdf import Typesetter, brand_files
 
 
@@ -35,8 +35,9 @@ class BookletOutput:
         return style_files(BOOKLET_CSS, large_print=large_print)
 
     @staticmethod
-    def targets(reviews: list[Review], large_print: bool = False) -> list[Target]:
-        return [Target(bundle_path("booklets", bundle, "pdf", large_print), bundle=bundle) for bundle in bundles(reviews)]
+    def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
+        return [Target(bundle_path("booklets", bundle, "pdf", variant(settings)), bundle=bundle)
+                for bundle in bundles(reviews)]
 
     def make(self, target: Target) -> bytes:
         bundle = target.bundle

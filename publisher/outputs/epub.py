@@ -18,9 +18,9 @@ from pathlib import Path
 
 from ..bundles import Bundle, bundles
 from ..catalog import Review
-from ..render import Renderer
+from ..render import Renderer, RenderSettings
 from ..resources import EPUB_CSS
-from . import Target, bundle_path
+from . import Target, bundle_path, variant
 
 # When the catalog has no date at all: a fixed date, never the clock (zip's own epoch).
 NO_DATE = dt.date(1980, 1, 1)
@@ -60,8 +60,9 @@ class EpubOutput:
         return [EPUB_CSS]  # e-readers set their own sizes: one EPUB serves both editions
 
     @staticmethod
-    def targets(reviews: list[Review], large_print: bool = False) -> list[Target]:
-        return [Target(bundle_path("epub", bundle, "epub"), bundle=bundle) for bundle in bundles(reviews)]
+    def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
+        return [Target(bundle_path("epub", bundle, "epub", variant(settings)), bundle=bundle)
+                for bundle in bundles(reviews)]
 
     def make(self, target: Target) -> bytes:
         from ebooklib import epub

@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..catalog import Review
-from ..render import Renderer
+from ..render import Renderer, RenderSettings
 from ..resources import HANDOUT_CSS, LARGE_PRINT_CSS, STYLES, WEB_FONTS, WEB_FONTS_CSS
-from . import Target, review_path
+from . import Target, review_path, variant
 
 ASSETS = "html/_assets"  # '_' cannot start a slug, so this never meets a compound folder
 
@@ -30,10 +30,10 @@ class HtmlOutput:
         return [*css, *sorted(WEB_FONTS.glob("*.woff2"))]
 
     @classmethod
-    def targets(cls, reviews: list[Review], large_print: bool = False) -> list[Target]:
+    def targets(cls, reviews: list[Review], settings: RenderSettings) -> list[Target]:
         assets = [Target(f"{ASSETS}/{p.relative_to(STYLES).as_posix()}", asset=p)
-                  for p in cls.styles(large_print)]
-        return [Target(review_path("html", r, "html", large_print), r) for r in reviews] + (assets if reviews else [])
+                  for p in cls.styles(settings.large_print)]
+        return [Target(review_path("html", r, "html", variant(settings)), r) for r in reviews] + (assets if reviews else [])
 
     def make(self, target: Target) -> bytes:
         if target.asset is not None:

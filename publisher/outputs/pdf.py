@@ -6,9 +6,9 @@ import logging
 from pathlib import Path
 
 from ..catalog import Review
-from ..render import Renderer
+from ..render import Renderer, RenderSettings
 from ..resources import LAYOUTS, style_files
-from . import Target, review_path
+from . import Target, review_path, variant
 
 # WeasyPrint (and so the fetcher built on it) is imported only when something is laid out:
 # a build with nothing to render never pays for it.
@@ -105,8 +105,8 @@ class PdfOutput:
         return style_files(large_print=large_print)
 
     @staticmethod
-    def targets(reviews: list[Review], large_print: bool = False) -> list[Target]:
-        return [Target(review_path("pdf", r, "pdf", large_print), r) for r in reviews]
+    def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
+        return [Target(review_path("pdf", r, "pdf", variant(settings)), r) for r in reviews]
 
     def make(self, target: Target) -> bytes:
         return self.pdf_bytes(self.renderer.handout(target.review))

@@ -9,6 +9,7 @@ Only the standard edition has a portal; its pages link the large-print files whe
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import zipfile
@@ -21,26 +22,28 @@ from ..bundles import Bundle, bundles
 from ..catalog import Review
 from ..render import Renderer, RenderSettings
 from ..resources import STYLES
-from . import Source, Target, bundle_path, review_path
+from . import Source, Target, bundle_path, review_path, variant
 
 PREVIEW_WIDTH = 480  # px: sharp on a phone's card, about 20 KB as 16-grey PNG
 NO_DATE = dt.date(1980, 1, 1)  # zip's own epoch, when the catalog has no date at all
 PORTAL_ASSETS = (STYLES / "portal.css", STYLES / "portal.js")
 
 
-def handout_files(review: Review) -> dict[str, str]:
-    """What the portal publishes of one review, by kind."""
-    stem = f"{review.compound.slug}/{review.compound.slug}--{review.condition.slug}"
-    return {"pdf": review_path("pdf", review, "pdf"), "html": review_path("html", review, "html"),
-            "preview": f"previews/{stem}.png",
-            "large_print_pdf": "large-print/" + review_path("pdf", review, "pdf", large_print=True)}
+def handout_files(review: Review, language: str = "") -> dict[str, str]:
+    """What the portal publishes of one review, by kind; ``language`` is the base names'
+    language part (``--es``; nothing for the catalog's own)."""
+    preview = review_path("previews", review, "png", language)
+    return {"pdf": review_path("pdf", review, "pdf", language), "html": review_path("html", review, "html", language),
+            "preview": preview,
+            "large_print_pdf": "large-print/" + review_path("pdf", review, "pdf", "--large-print" + language)}
 
 
-def bundle_files(bundle: Bundle) -> dict[str, str]:
-    stem = bundle_path("", bundle, "").strip("/").rstrip(".")
-    return {"booklet": bundle_path("booklets", bundle, "pdf"), "epub": bundle_path("epub", bundle, "epub"),
-            "zip": f"downloads/{Path(stem).name}.zip", "preview": f"previews/{stem}.png",
-            "large_print_booklet": "large-print/" + bundle_path("booklets", bundle, "pdf", large_print=True),
+def bundle_files(bundle: Bundle, language: str = "") -> dict[str, str]:
+    preview = bundle_path("previews", bundle, "png", language)
+    return {"booklet": bundle_path("booklets", bundle, "pdf", language),
+            "epub": bundle_path("epub", bundle, "epub", language),
+            "zip": f"downloads/{Path(preview).stem}.zip", "preview": preview,
+            "large_print_booklet": "large-print/" + bundle_path("booklets", bundle, "pdf", "--large-print" + language),
             "page": f"{bundle.kind}s/{bundle.slug}.html"}
 
 
@@ -61,9 +64,10 @@ class PreviewsOutput:
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
         if settings.large_print:
             return []
-        made = [Target(handout_files(r)["preview"], review=r, sources=(handout_files(r)["pdf"],)) for r in reviews]
-        return made + [Target(bundle_files(b)["preview"], bundle=b, sources=(bundle_files(b)["booklet"],))
-                       for b in bundles(reviews)]
+        files = [(r, handout_files(r, variant(settings))) for r in reviews]
+        made = [Target(f["preview"], review=r, sources=(f["pdf"],)) for r, f in files]
+        groups = [(b, bundle_files(b, variant(settings))) for b in bundles(reviews)]
+        return made + [Target(f["preview"], bundle=b, sources=(f["booklet"],)) for b, f in groups]
 
     @staticmethod
     def sources(target: Target, owned: list[str]) -> list[str]:
@@ -106,9 +110,10 @@ class ZipsOutput:
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
         if settings.large_print:
             return []
-        return [Target(bundle_files(b)["zip"], bundle=b,
-                       sources=(*(handout_files(e.review)["pdf"] for e in b.entries),
-                                bundle_files(b)["booklet"], bundle_files(b)["epub"]))
+        language = variant(settings)
+        return [Target(bundle_files(b, language)["zip"], bundle=b,
+                       sources=(*(handout_files(e.review, language)["pdf"] for e in b.entries),
+                                bundle_files(b, language)["booklet"], bundle_files(b, language)["epub"]))
                 for b in bundles(reviews)]
 
     @staticmethod
@@ -122,7 +127,7 @@ class ZipsOutput:
     def make(self, target: Target) -> bytes:
         bundle, site = target.bundle, self.renderer.site
         date = bundle.edition_date(site) or NO_DATE
-        reviews = {handout_files(e.review)["pdf"]: e.review for e in bundle.entries}
+        reviews = {handout_files(e.review, variant(self.renderer))["pdf"]: e.review for e in bundle.entries}
         files = [(Path(path).name, path, source) for path, source in target.inputs.items()]
         manifest = {
             "title": self.renderer.phrase("booklet_title", bundle), "publisher": site.publisher,
@@ -170,10 +175,10 @@ class PortalOutput:
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
         if settings.large_print or not reviews:
             return []
-        groups = tuple(bundles(reviews))
-        whole = tuple(p for b in groups for p in _bundle_sources(b))
+        groups, language = tuple(bundles(reviews)), variant(settings)
+        whole = tuple(p for b in groups for p in _bundle_sources(b, language))
         made = [Target(f"assets/{path.name}", asset=path) for path in PORTAL_ASSETS]
-        made += [Target(bundle_files(b)["page"], bundle=b, sources=_bundle_sources(b)) for b in groups]
+        made += [Target(bundle_files(b)["page"], bundle=b, sources=_bundle_sources(b, language)) for b in groups]
         made += [Target(name, sources=whole, group=groups) for name in ("index.html", "catalog.json", "opds.xml")]
         if settings.site.url:
             made.append(Target("sitemap.xml", sources=whole, group=groups))
@@ -197,30 +202,31 @@ class PortalOutput:
             return self._catalog_json(target)
         template = {"index.html": "portal/index.html.j2", "opds.xml": "portal/opds.xml.j2",
                     "sitemap.xml": "portal/sitemap.xml.j2"}.get(target.path, "portal/bundle.html.j2")
-        depth = target.path.count("/")
+        depth, language = target.path.count("/"), variant(self.renderer)
         return self.renderer.env.get_template(template).render(
             site=self.renderer.site, brand=self.renderer.brand, root="../" * depth, booklet=target.bundle,
-            groups=target.group, files=_Files(target.inputs), handout=handout_files, bundle=bundle_files,
-            version=__version__).encode("utf-8")
+            groups=target.group, files=_Files(target.inputs), version=__version__,
+            handout=functools.partial(handout_files, language=language),
+            bundle=functools.partial(bundle_files, language=language)).encode("utf-8")
 
     def _catalog_json(self, target: Target) -> bytes:
-        files = _Files(target.inputs)
+        files, language = _Files(target.inputs), variant(self.renderer)
         reviews = [e.review for b in target.group if b.kind == "compound" for e in b.entries]
         data = {"publisher": self.renderer.site.publisher, "language": self.renderer.site.language,
                 "edition_date": self.renderer.site.edition_date.isoformat() if self.renderer.site.edition_date else None,
                 "generator": f"publisher {__version__}",
                 "reviews": [{**_review_facts(r), "title": self.renderer.phrase("question", r),
                              "compound_name": r.compound.display_name, "condition_name": r.condition.name,
-                             "files": files.described(handout_files(r))} for r in reviews],
+                             "files": files.described(handout_files(r, language))} for r in reviews],
                 "bundles": [{"kind": b.kind, "slug": b.slug, "title": self.renderer.phrase("booklet_title", b),
-                             "files": files.described(bundle_files(b))} for b in target.group]}
+                             "files": files.described(bundle_files(b, language))} for b in target.group]}
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _bundle_sources(bundle: Bundle) -> tuple[str, ...]:
+def _bundle_sources(bundle: Bundle, language: str) -> tuple[str, ...]:
     kinds = ("pdf", "html", "preview", "large_print_pdf")
-    per_review = [handout_files(e.review)[k] for e in bundle.entries for k in kinds]
-    files = bundle_files(bundle)
+    per_review = [handout_files(e.review, language)[k] for e in bundle.entries for k in kinds]
+    files = bundle_files(bundle, language)
     return (*per_review, *(files[k] for k in ("booklet", "epub", "zip", "preview", "large_print_booklet")))
 
 
