@@ -9,11 +9,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from dataclasses import asdict, dataclass
+import xml.etree.ElementTree as ElementTree
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import records as r
 from .errors import BrandError, Problem
+from .files import Tree, Unsafe
 
 BRAND_FIELDS = {
     "name": r.Field(r.text, required=True),
@@ -24,6 +26,7 @@ BRAND_FIELDS = {
     "accent_color": r.Field(r.text),
 }
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+MAX_LOGO_BYTES = 500_000
 AA_CONTRAST = 4.5  # WCAG 2 AA for body text, against the white page
 
 
@@ -33,21 +36,22 @@ class Brand:
     phone: str
     address: str | None = None
     website: str | None = None
-    logo: Path | None = None
+    logo: Path | None = None  # its real path: no link left in it
     accent_color: str | None = None
+    logo_bytes: bytes | None = field(default=None, repr=False)  # as checked at load, read once
 
     @property
     def logo_data_uri(self) -> str | None:
         """The logo inline, for HTML that must open from disk with nothing beside it."""
         if self.logo is None:
             return None
-        data = base64.b64encode(self.logo.read_bytes()).decode("ascii")
+        data = base64.b64encode(self.logo_bytes).decode("ascii")
         return f"data:{LOGO_TYPES[self.logo.suffix.lower()]};base64,{data}"
 
     def fingerprint(self) -> dict:
         """What the outputs depend on: the fields, and the logo's bytes rather than its path."""
-        logo = hashlib.sha256(self.logo.read_bytes()).hexdigest() if self.logo else None
-        return {**asdict(self), "logo": logo}
+        logo = hashlib.sha256(self.logo_bytes).hexdigest() if self.logo else None
+        return {**asdict(self), "logo": logo, "logo_bytes": None}
 
 
 def contrast_with_white(color: str) -> float:
@@ -61,23 +65,36 @@ def contrast_with_white(color: str) -> float:
 
 
 def load_brand(path: str | Path) -> Brand:
+    """Read and check a brand file and its logo, both read as catalog files are (files.py)
+    from the brand file's folder: a link leaving that folder, a FIFO or a device is refused."""
     path = Path(path)
-    shown = path.as_posix()
+    shown = r.printable(path.as_posix())
     problems: list[Problem] = []
-    if not path.is_file():
-        raise BrandError([Problem(shown, 0, "no brand file here")])
-    node = r.compose(path, shown, problems)
+    tree = Tree(path.parent, "the brand file's folder")
+    try:
+        data = tree.read(path)
+    except Unsafe as error:
+        raise BrandError([Problem(shown, 0, str(error))]) from None
+    node = r.compose(data, shown, problems)
     if node is None:
         raise BrandError(problems)
     record = r.read_mapping(node, BRAND_FIELDS, shown, problems, what="brand")
     values = dict(record.values)
     if "logo" in values:
-        logo = (path.parent / values["logo"]).resolve()
+        logo = path.parent / values["logo"]
+        problem = None
         if logo.suffix.lower() not in LOGO_TYPES:
-            problems.append(Problem(shown, record.line("logo"), "the logo must be an .svg or .png file"))
-        elif not logo.is_file():
-            problems.append(Problem(shown, record.line("logo"), f"no logo file at {logo.as_posix()}"))
-        values["logo"] = logo
+            problem = "the logo must be an .svg or .png file"
+        elif not logo.exists() and not logo.is_symlink():
+            problem = f"no logo file at {r.excerpt(logo.resolve().as_posix(), 200)}"
+        else:
+            try:
+                values["logo"], values["logo_bytes"] = tree.inside(logo), tree.read(logo, MAX_LOGO_BYTES)
+                problem = _logo_problem(values["logo_bytes"], logo.suffix.lower())
+            except Unsafe as error:
+                problem = f"the logo {error}"
+        if problem:
+            problems.append(Problem(shown, record.line("logo"), problem))
     color = values.get("accent_color")
     if color is not None:
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
@@ -91,3 +108,18 @@ def load_brand(path: str | Path) -> Brand:
     if problems:
         raise BrandError(problems)
     return Brand(**values)
+
+
+def _logo_problem(data: bytes, suffix: str) -> str | None:
+    """Why these bytes are not the image their name says (None if they are)."""
+    if suffix == ".png":
+        return None if data.startswith(b"\x89PNG\r\n\x1a\n") else "the logo is not a PNG image"
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # entities can expand without bound
+        return "the logo must be an SVG image without a DOCTYPE"
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return "the logo is not an SVG image (not well-formed XML)"
+    if root.tag not in ("svg", "{http://www.w3.org/2000/svg}svg"):
+        return "the logo is not an SVG image (no <svg> root element)"
+    return None

@@ -16,15 +16,17 @@ from babel import Locale, UnknownLocaleError
 
 from . import records as r
 from .errors import CatalogError, Problem
+from .files import Tree, Unsafe
 
+LONG = r.text_of("long")
 COMPOUND_FIELDS = {
     "name": r.Field(r.text, required=True),
     "short_name": r.Field(r.text),
     "class": r.Field(r.text, required=True),
-    "safety_profile": r.Field(r.text, required=True),
-    "regulatory_status": r.Field(r.text, required=True),
-    "evidence_level": r.Field(r.text, required=True),
-    "mechanism": r.Field(r.text, required=True),
+    "safety_profile": r.Field(LONG, required=True),
+    "regulatory_status": r.Field(LONG, required=True),
+    "evidence_level": r.Field(LONG, required=True),
+    "mechanism": r.Field(LONG, required=True),
     "conditions": r.Field(r.slug_list),
 }
 CONDITION_FIELDS = {
@@ -32,13 +34,13 @@ CONDITION_FIELDS = {
     "specialist": r.Field(r.text, required=True),
 }
 REFERENCE_FIELDS = {
-    "title": r.Field(r.text, required=True),
+    "title": r.Field(r.text_of("title"), required=True),
     "url": r.Field(r.url),
     "pmid": r.Field(r.digits),
 }
 STATUSES = ("draft", "reviewed", "approved")
 REVIEW_FIELDS = {
-    "research_note": r.Field(r.text),
+    "research_note": r.Field(r.text_of("note")),
     "references": r.Field(r.node),  # read item by item, see _references
     "reviewed_on": r.Field(r.date),
     "status": r.Field(r.choice(*STATUSES)),
@@ -67,7 +69,7 @@ def _languages(node: yaml.Node) -> tuple[str, ...]:
 SITE_FIELDS = {
     "publisher": r.Field(r.text),
     "medical_advisor": r.Field(r.text),
-    "disclaimer": r.Field(r.text),
+    "disclaimer": r.Field(LONG),
     "url": r.Field(r.url),
     "language": r.Field(r.language),
     "languages": r.Field(_languages),
@@ -178,24 +180,29 @@ class Catalog:
 
 
 def load_catalog(root: str | Path = "catalog") -> Catalog:
-    """Read and check every file of the catalog; raise ``CatalogError`` on any problem."""
+    """Read and check every file of the catalog; raise ``CatalogError`` on any problem.
+
+    Only regular files and folders under ``root`` are read (see files.py): a link leading
+    out of the catalog, a FIFO, a device or a file over 1 MB is a problem, never opened.
+    """
     root = Path(root)
     problems: list[Problem] = []
     if not root.is_dir():
         raise CatalogError([Problem(_shown(root), 0, "no catalog directory here")])
+    tree = Tree(root, "the catalog")
 
-    site = _load_site(root, problems)
-    conditions = {c.slug: c for c, _ in _load_kind(root, "conditions", CONDITION_FIELDS, _condition, problems) if c}
+    site, site_record = _load_site(tree, problems)
+    conditions = {c.slug: c for c, _ in _load_kind(tree, "conditions", CONDITION_FIELDS, _condition, problems) if c}
     compounds = {}
-    for compound, record in _load_kind(root, "compounds", COMPOUND_FIELDS, _compound, problems):
+    for compound, record in _load_kind(tree, "compounds", COMPOUND_FIELDS, _compound, problems):
         _check_condition_slugs(record, conditions, problems)
         if compound:
             compounds[compound.slug] = compound
-    if not _yaml_files(root / "compounds", []):
+    if not _yaml_files(tree, root / "compounds", []):
         problems.append(Problem(_shown(root / "compounds"), 0, "the catalog has no compounds (expected compounds/<slug>.yaml)"))
-    if not _yaml_files(root / "conditions", []):
+    if not _yaml_files(tree, root / "conditions", []):
         problems.append(Problem(_shown(root / "conditions"), 0, "the catalog has no conditions (expected conditions/<slug>.yaml)"))
-    overrides = _load_reviews(root, compounds, conditions, site.default_status, problems)
+    overrides = _load_reviews(tree, compounds, conditions, site.default_status, problems)
     if problems:
         raise CatalogError(problems)
 
@@ -207,6 +214,9 @@ def load_catalog(root: str | Path = "catalog") -> Catalog:
         for condition in chosen:
             reviews.append(overrides.get((compound.slug, condition.slug),
                                          Review(compound, condition, status=site.default_status)))
+    _check_online_url(site, site_record, reviews, problems)
+    if problems:
+        raise CatalogError(problems)
     return Catalog(
         root=root, site=site,
         compounds=tuple(sorted(compounds.values(), key=lambda c: c.slug)),
@@ -215,36 +225,72 @@ def load_catalog(root: str | Path = "catalog") -> Catalog:
     )
 
 
+QR_MAX_BYTES = 2331  # a version 40 QR code at error correction M, in byte mode
+
+
+def _check_online_url(site: Site, record: r.Record | None, reviews: list[Review], problems: list[Problem]) -> None:
+    """Every review's online address must fit in the QR code printed on its handout."""
+    longest = max((len(site.online(review).encode("utf-8")) for review in reviews), default=0) if site.online_url else 0
+    if longest > QR_MAX_BYTES:
+        problems.append(Problem(record.path, record.line("online_url"),
+                                f"field 'online_url' gives addresses up to {longest:,} bytes long; "
+                                f"a QR code holds at most {QR_MAX_BYTES:,}"))
+
+
 def _shown(path: Path) -> str:
-    return path.as_posix()
+    return r.printable(path.as_posix())
 
 
-def _yaml_files(folder: Path, problems: list[Problem]) -> list[Path]:
-    if not folder.is_dir():
+def _kind(tree: Tree, path: Path, problems: list[Problem]) -> str | None:
+    """``tree.kind(path)``, with an unsafe path recorded as a problem (and None)."""
+    try:
+        return tree.kind(path)
+    except Unsafe as error:
+        problems.append(Problem(_shown(path), 0, str(error)))
+        return None
+
+
+def _compose(tree: Tree, path: Path, problems: list[Problem]) -> yaml.Node | None:
+    try:
+        data = tree.read(path)
+    except Unsafe as error:
+        problems.append(Problem(_shown(path), 0, str(error)))
+        return None
+    return r.compose(data, _shown(path), problems)
+
+
+def _yaml_files(tree: Tree, folder: Path, problems: list[Problem]) -> list[Path]:
+    """The .yaml files of ``folder``; a misnamed or unreadable one is a problem, not skipped."""
+    if _kind(tree, folder, problems) != "dir":
         return []
     found = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
+    for path in tree.entries(folder):
+        suffix = path.suffix.lower()
+        if path.name.startswith(".") or suffix not in (".yaml", ".yml"):
             continue
-        if path.suffix == ".yml":
-            problems.append(Problem(_shown(path), 1, "catalog files end in .yaml, not .yml"))
-        elif path.suffix == ".yaml":
+        kind = _kind(tree, path, problems)
+        if kind == "dir":
+            problems.append(Problem(_shown(path), 0, "is a folder; catalog files are <slug>.yaml files"))
+        elif kind == "file" and path.suffix != ".yaml":
+            problems.append(Problem(_shown(path), 1, f"catalog files end in .yaml, not {r.printable(path.suffix)}"))
+        elif kind == "file":
             found.append(path)
     return found
 
 
 def _slug_of(path: Path, problems: list[Problem]) -> str | None:
-    if r.SLUG_RE.match(path.stem):
+    problem = r.slug_problem(path.stem, "slug for a file name")
+    if problem is None:
         return path.stem
-    problems.append(Problem(_shown(path), 1, f"{path.stem!r} is not a valid slug for a file name: {r.SLUG_RULE}"))
+    problems.append(Problem(_shown(path), 1, problem))
     return None
 
 
-def _load_kind(root, kind, fields, build, problems):
+def _load_kind(tree, kind, fields, build, problems):
     """Yield (object or None if invalid, record) for every readable file of compounds/ or conditions/."""
-    for path in _yaml_files(root / kind, problems):
+    for path in _yaml_files(tree, tree.root / kind, problems):
         slug = _slug_of(path, problems)
-        node = r.compose(path, _shown(path), problems)
+        node = _compose(tree, path, problems)
         if node is None:
             continue
         before = len(problems)
@@ -282,13 +328,13 @@ def _check_condition_slugs(record: r.Record, conditions: dict, problems: list[Pr
             problems.append(Problem(record.path, line, f"unknown condition '{slug}' in 'conditions'{hint}"))
 
 
-def _load_site(root: Path, problems: list[Problem]) -> Site:
-    path = root / "site.yaml"
-    if not path.exists():
-        return Site()
-    node = r.compose(path, _shown(path), problems)
+def _load_site(tree: Tree, problems: list[Problem]) -> tuple[Site, r.Record | None]:
+    path = tree.root / "site.yaml"
+    if _kind(tree, path, problems) is None:
+        return Site(), None
+    node = _compose(tree, path, problems)
     if node is None:
-        return Site()
+        return Site(), None
     record = r.read_mapping(node, SITE_FIELDS, _shown(path), problems)
     values = record.values
     if "languages" in values:
@@ -296,35 +342,39 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
         if values["language"] != values["languages"][0]:
             problems.append(Problem(record.path, record.line("languages"), "the first of 'languages' must be "
                                     f"the catalog's own 'language' ({values['language']})"))
-    return Site(**values)
+    return Site(**values), record
 
 
-def _load_reviews(root, compounds, conditions, site_status, problems) -> dict[tuple[str, str], Review]:
+def _load_reviews(tree, compounds, conditions, site_status, problems) -> dict[tuple[str, str], Review]:
     reviews: dict[tuple[str, str], Review] = {}
-    folder = root / "reviews"
-    if not folder.is_dir():
+    folder = tree.root / "reviews"
+    if _kind(tree, folder, problems) != "dir":
         return reviews
-    for sub in sorted(folder.iterdir()):
+    for sub in tree.entries(folder):
         if sub.name.startswith("."):
             continue
-        if not sub.is_dir():
-            if sub.suffix in (".yaml", ".yml"):
+        kind = _kind(tree, sub, problems)
+        if kind != "dir":
+            if kind == "file" and sub.suffix.lower() in (".yaml", ".yml"):
                 problems.append(Problem(_shown(sub), 1, "review files go in reviews/<compound-slug>/<condition-slug>.yaml"))
             continue
         compound = compounds.get(sub.name)
-        for path in _yaml_files(sub, problems):
+        for path in _yaml_files(tree, sub, problems):
             shown = _shown(path)
-            node = r.compose(path, shown, problems)
+            node = _compose(tree, path, problems)
             if node is None:
                 continue
             before = len(problems)
             record = r.read_mapping(node, REVIEW_FIELDS, shown, problems)
             references = _references(record, problems)
             condition = conditions.get(path.stem)
+            if "reviewer" in record.values and "reviewed_on" not in record.lines:
+                problems.append(Problem(shown, record.line("reviewer"),
+                                        "field 'reviewer' needs 'reviewed_on', the date of that review"))
             if compound is None:
-                problems.append(Problem(shown, 1, f"no compound '{sub.name}' in the catalog for this review"))
+                problems.append(Problem(shown, 1, f"no compound {r.quote(sub.name)} in the catalog for this review"))
             elif condition is None:
-                problems.append(Problem(shown, 1, f"no condition '{path.stem}' in the catalog for this review"))
+                problems.append(Problem(shown, 1, f"no condition {r.quote(path.stem)} in the catalog for this review"))
             elif compound.conditions is not None and condition.slug not in compound.conditions:
                 problems.append(Problem(shown, 1, f"'{compound.slug}' is not reviewed for '{condition.slug}' "
                                                   f"(add it to the compound's 'conditions' list)"))

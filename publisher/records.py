@@ -3,34 +3,77 @@
 PyYAML's composer keeps each node's position, so we validate the node tree directly
 instead of the plain dict ``yaml.safe_load`` would give: that is what lets every
 message say ``file:line``. Each record kind declares its fields once, as a table.
+Messages quote a value only as a short escaped excerpt (``excerpt``): catalogs come from
+strangers, and one error line must stay one readable line.
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 import yaml
 
+from . import glyphs
 from .errors import Problem
+
+MAX_CHARS = {
+    "short": 200,   # names, classes, specialists, reviewer, publisher, brand fields
+    "title": 500,   # a reference's title (journal titles run long)
+    "long": 2000,   # safety_profile, regulatory_status, evidence_level, mechanism, disclaimer
+    "url": 2000,    # every web address, online_url included
+    "note": 4000,   # a review's research_note
+}
+"""Most characters (after runs of white space become one space) a text field may hold, by kind:
+enough for any real entry, small enough that no single field can make a layout run unbounded."""
+SLUG_MAX = 40  # keeps output file names (<compound>--<condition>--large-print.pdf) within 100
+MAX_DEPTH = 20  # YAML nesting; the catalog needs 4
+EXCERPT_CHARS = 80
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_RULE = "use lowercase a-z, 0-9 and single '-' between words only"
 
 _STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+_KINDS = {_STR: "text", _NULL: "empty", "tag:yaml.org,2002:int": "a number",
+          "tag:yaml.org,2002:float": "a number", "tag:yaml.org,2002:bool": "true/false",
+          "tag:yaml.org,2002:timestamp": "a date", "tag:yaml.org,2002:binary": "binary data"}
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")  # control, surrogate
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _constructor = yaml.constructor.SafeConstructor()
 
 
+def printable(value: str) -> str:
+    """``value`` with control characters, surrogates and the like escaped as ``repr`` does."""
+    if value.isprintable():
+        return value
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+
+
+def excerpt(value: str, most: int = EXCERPT_CHARS) -> str:
+    """At most ``most`` characters of ``value``, escaped, saying how long it was if cut."""
+    shown = printable(value[:most])
+    if len(value) <= most and len(shown) <= most:
+        return shown
+    return f"{shown[:most]}... ({len(value):,} characters)"
+
+
+def quote(value: str) -> str:
+    return f"'{excerpt(value)}'"
+
+
 def _scalar(node: yaml.Node) -> Any:
-    """YAML's own reading of a scalar; its raw text where YAML cannot read it (2025-13-01)."""
+    """YAML's own reading of a scalar; None where it has none (2025-13-01, !!bool maybe, !custom)."""
+    construct = _constructor.yaml_constructors.get(node.tag) if node.tag in _KINDS else None
     try:
-        return _constructor.construct_object(node)
-    except (ValueError, yaml.YAMLError):
-        return node.value
+        return construct(_constructor, node) if construct else None
+    except (ValueError, KeyError, AttributeError, TypeError, yaml.YAMLError):
+        return None
 
 
 class Invalid(Exception):
@@ -47,19 +90,49 @@ def line_of(node: yaml.Node) -> int:
 
 # --- field readers: node -> python value, or raise Invalid -----------------------
 
-def text(node: yaml.Node) -> str:
+def text(node: yaml.Node, kind: str = "short") -> str:
+    """Text with its white space runs made single spaces, checked for what no page can show."""
     if not isinstance(node, yaml.ScalarNode) or node.tag != _STR:
         raise Invalid(f"must be text, not {_describe(node)}", node)
+    bad = _FORBIDDEN.search(node.value)
+    if bad:
+        what = "a lone surrogate" if "\ud800" <= bad.group() <= "\udfff" else "a control character"
+        raise Invalid(f"has {what} ({_code(bad.group())}), which text may not contain", node)
     value = " ".join(node.value.split())
     if not value:
         raise Invalid("must not be empty", node)
+    if len(value) > MAX_CHARS[kind]:
+        raise Invalid(f"is {len(value):,} characters long; at most {MAX_CHARS[kind]:,} are allowed", node)
+    missing = glyphs.undrawable(value)
+    if missing:
+        shown = " ".join(map(_code, missing[:8])) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        raise Invalid(f"has characters the handout fonts cannot draw: {shown}", node)
     return value
+
+
+def text_of(kind: str) -> Callable[[yaml.Node], str]:
+    """A text reader with the length limit of ``kind`` (see ``MAX_CHARS``)."""
+    return lambda node: text(node, kind)
+
+
+def _code(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def slug_problem(value: str, what: str = "slug") -> str | None:
+    """Why ``value`` is not a slug, or None if it is one."""
+    if len(value) > SLUG_MAX:
+        return f"{quote(value)} is too long for a {what} ({len(value):,} characters; at most {SLUG_MAX})"
+    if not SLUG_RE.match(value):
+        return f"{quote(value)} is not a valid {what}: {SLUG_RULE}"
+    return None
 
 
 def slug(node: yaml.Node) -> str:
     value = text(node)
-    if not SLUG_RE.match(value):
-        raise Invalid(f"{value!r} is not a valid slug: {SLUG_RULE}", node)
+    problem = slug_problem(value)
+    if problem:
+        raise Invalid(problem, node)
     return value
 
 
@@ -70,7 +143,7 @@ def slug_list(node: yaml.Node) -> tuple[str, ...]:
 
 
 def digits(node: yaml.Node) -> str:
-    if isinstance(node, yaml.ScalarNode) and re.fullmatch(r"\d+", node.value.strip()):
+    if isinstance(node, yaml.ScalarNode) and re.fullmatch(r"[0-9]{1,12}", node.value.strip()):
         return node.value.strip()
     raise Invalid("must be a PubMed ID (digits only)", node)
 
@@ -85,9 +158,9 @@ def date(node: yaml.Node) -> dt.date:
         value = _scalar(node)
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
-        if isinstance(value, str):
+        if node.tag in (_STR, "tag:yaml.org,2002:timestamp"):
             try:
-                return dt.date.fromisoformat(value.strip())
+                return dt.date.fromisoformat(node.value.strip())
             except ValueError:
                 pass
     raise Invalid("must be an ISO date such as 2026-01-31", node)
@@ -102,9 +175,9 @@ def boolean(node: yaml.Node) -> bool:
 
 
 def url(node: yaml.Node) -> str:
-    value = text(node)
+    value = text(node, "url")
     if not re.match(r"^https?://[^\s/]+\.[^\s]+$", value):
-        raise Invalid(f"{value!r} is not a web address starting with https:// or http://", node)
+        raise Invalid(f"{quote(value)} is not a web address starting with https:// or http://", node)
     return value
 
 
@@ -121,7 +194,7 @@ def url_pattern(node: yaml.Node) -> str:
     value = url(node)
     holes = re.findall(r"\{[^}]*\}|[{}]", value)
     if not holes or any(h not in ("{compound}", "{condition}") for h in holes):
-        raise Invalid(f"{value!r} must contain {{compound}} and/or {{condition}} and no other braces", node)
+        raise Invalid(f"{quote(value)} must contain {{compound}} and/or {{condition}} and no other braces", node)
     return value
 
 
@@ -129,7 +202,7 @@ def choice(*options: str) -> Callable[[yaml.Node], str]:
     def read(node: yaml.Node) -> str:
         value = text(node)
         if value not in options:
-            raise Invalid(f"must be one of {', '.join(options)}, not {value!r}", node)
+            raise Invalid(f"must be one of {', '.join(options)}, not {quote(value)}", node)
         return value
     return read
 
@@ -137,24 +210,18 @@ def choice(*options: str) -> Callable[[yaml.Node], str]:
 def language(node: yaml.Node) -> str:
     value = text(node)
     if not re.match(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$", value):
-        raise Invalid(f"{value!r} is not a language tag such as en or en-US", node)
+        raise Invalid(f"{quote(value)} is not a language tag such as en or en-US", node)
     return value
 
 
-def _describe(node: yaml.Node) -> str:
+def _describe(node: yaml.Node, show: bool = True) -> str:
+    """What a node holds, for "must be X, not ...": with an excerpt of its value if ``show``."""
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    value = _scalar(node)
-    if value is None:
-        return "empty"
-    kind = _KIND_NAMES.get(type(value), type(value).__name__)
-    return f"{kind} ({node.value})"
-
-
-_KIND_NAMES = {int: "a number", float: "a number", bool: "true/false",
-               dt.date: "a date", dt.datetime: "a date and time"}
+    kind = _KINDS.get(node.tag) or f"a value tagged {quote(node.tag)}"
+    return f"{kind} ({excerpt(node.value)})" if show and node.value and node.tag != _NULL else kind
 
 
 # --- records ---------------------------------------------------------------------
@@ -184,16 +251,20 @@ def read_mapping(node: yaml.Node, fields: dict[str, Field], path: str,
     record = Record(path, {}, {})
     suggested: set[str] = set()
     if not isinstance(node, yaml.MappingNode):
-        problems.append(Problem(path, line_of(node), f"{what} must be a mapping of fields, not {_describe(node)}"))
+        # Never the value itself: the "file" may be /etc/passwd named as a brand file.
+        problems.append(Problem(path, line_of(node), f"{what} must be a mapping of fields, not {_describe(node, False)}"))
         return record
     for key_node, value_node in node.value:
         key_line = line_of(key_node)
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        if not isinstance(key, str) or key_node.tag != _STR:
+        if key_node.tag == _MERGE:
+            problems.append(Problem(path, key_line, "merge keys (<<) are not allowed"))
+            continue
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
             problems.append(Problem(path, key_line, "field names must be plain words"))
             continue
+        key = key_node.value
         if key in record.lines:
-            problems.append(Problem(path, key_line, f"field '{key}' is given twice (first on line {record.lines[key]})"))
+            problems.append(Problem(path, key_line, f"field {quote(key)} is given twice (first on line {record.lines[key]})"))
             continue
         record.lines[key] = key_line
         record.nodes[key] = value_node
@@ -201,7 +272,7 @@ def read_mapping(node: yaml.Node, fields: dict[str, Field], path: str,
         if spec is None:
             close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else f"; known fields: {', '.join(fields)}"
-            problems.append(Problem(path, key_line, f"unknown field '{key}'{hint}"))
+            problems.append(Problem(path, key_line, f"unknown field {quote(key)}{hint}"))
             suggested.update(close)
             continue
         try:
@@ -215,27 +286,50 @@ def read_mapping(node: yaml.Node, fields: dict[str, Field], path: str,
     return record
 
 
-def compose(path: Path, shown: str, problems: list[Problem]) -> yaml.Node | None:
-    """Parse one YAML file into a node tree, or record why it cannot be read."""
+class _Refused(yaml.MarkedYAMLError):
+    """YAML this project does not accept, though it is valid YAML."""
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader's composer, refusing anchors and aliases (no alias bombs, no merge keys
+    sharing values) and nesting deeper than ``MAX_DEPTH`` before it can exhaust the stack."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(None, None, "anchors and aliases (& and *) are not allowed", event.start_mark)
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def compose(data: bytes, shown: str, problems: list[Problem]) -> yaml.Node | None:
+    """Parse one YAML file's bytes into a node tree, or record why they cannot be read."""
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        source = path.read_text(encoding="utf-8")
+        source = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        problems.append(Problem(shown, 1, f"not UTF-8 text ({error.reason})"))
-        return None
-    except OSError as error:
-        problems.append(Problem(shown, 1, f"cannot read: {error.strerror}"))
+        problems.append(Problem(shown, data.count(b"\n", 0, error.start) + 1, f"not UTF-8 text ({error.reason})"))
         return None
     try:
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
+        node = yaml.compose(source, Loader=_Loader)
+    except yaml.reader.ReaderError as error:  # a raw control character: say where, not its offset
+        line = len(_YAML_BREAK.findall(source, 0, error.position)) + 1
+        problems.append(Problem(shown, line, f"character {_code(chr(error.character))} is not allowed in a YAML file"))
+        return None
     except yaml.MarkedYAMLError as error:
         # Point at where the broken construct began (an unclosed quote), not where YAML gave up.
         mark = error.context_mark or error.problem_mark
         line = mark.line + 1 if mark else 1
         detail = ", ".join(part for part in (error.context, error.problem) if part) or "unreadable"
-        problems.append(Problem(shown, line, f"YAML syntax error: {detail}"))
-        return None
-    except yaml.YAMLError as error:
-        problems.append(Problem(shown, 1, f"YAML syntax error: {error}"))
+        prefix = "" if isinstance(error, _Refused) else "YAML syntax error: "
+        problems.append(Problem(shown, line, prefix + excerpt(detail, 200)))
         return None
     if node is None:
         problems.append(Problem(shown, 1, "file is empty: expected a mapping of fields"))

@@ -1,0 +1,39 @@
+"""Which characters the vendored faces can draw, so text they cannot is refused at load.
+
+WeasyPrint falls back to whatever fonts the machine has for a character missing from
+``styles/fonts``: the same catalog would then give different PDFs on different machines.
+A face family covers a character when all its faces (regular, bold, italic...) do.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .resources import FONTS
+
+FAMILIES = {  # file name prefix -> the family's faces, in the order of handout.css's font stack
+    "Atkinson Hyperlegible": "AtkinsonHyperlegible-",
+    "DejaVu Sans Vendored": "DejaVuSans",
+}
+
+
+@lru_cache(maxsize=None)
+def covered() -> frozenset[int]:
+    """Code points some vendored family draws in every one of its faces."""
+    from fontTools.ttLib import TTFont
+
+    chars: set[int] = set()
+    for prefix in FAMILIES.values():
+        faces = [set(TTFont(path, lazy=True).getBestCmap()) for path in sorted(FONTS.glob(f"{prefix}*.ttf"))]
+        chars |= set.intersection(*faces)
+    return frozenset(chars)
+
+
+def undrawable(text: str) -> list[str]:
+    """The distinct characters of ``text`` no vendored face draws, in order of appearance.
+
+    One place to extend when faces for other scripts (Noto CJK, Arabic) are vendored,
+    for instance by the catalog's language.
+    """
+    have = covered()
+    return list(dict.fromkeys(c for c in text if ord(c) not in have))
