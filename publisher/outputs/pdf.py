@@ -9,13 +9,15 @@ from ..catalog import Review
 from ..render import Renderer, RenderSettings
 from ..resources import LAYOUTS, style_files
 from . import Target, review_path, variant
+from .pdfua import PDFUA_OPTIONS, finish, one_annotation_per_link
 
 # WeasyPrint (and so the fetcher built on it) is imported only when something is laid out:
 # a build with nothing to render never pays for it.
 LOG = logging.getLogger("publisher")
 
-# Tagged PDF for screen readers; fonts subset (by HarfBuzz where installed).
-PDF_OPTIONS = {"pdf_tags": True, "uncompressed_pdf": False, "hinting": False, "full_fonts": False}
+# Tagged PDF/UA-1 for screen readers (pdfua.py); fonts subset (by HarfBuzz where installed).
+PDF_OPTIONS = {"pdf_tags": True, "uncompressed_pdf": False, "hinting": False, "full_fonts": False,
+               **PDFUA_OPTIONS}
 
 
 SLOW_SUBSETTER = (
@@ -89,7 +91,15 @@ class Typesetter:
         return document.render(stylesheets=self.stylesheets, font_config=self.font_config, **PDF_OPTIONS)
 
     def pdf(self, document, finisher=None) -> bytes:
-        return document.write_pdf(finisher=finisher, **PDF_OPTIONS)
+        """The PDF of a laid-out document, made PDF/UA-1 (pdfua.py), then ``finisher`` run."""
+        one_annotation_per_link(document)
+
+        def finish_all(document, pdf):
+            finish(document, pdf)
+            if finisher:
+                finisher(document, pdf)
+
+        return document.write_pdf(finisher=finish_all, **PDF_OPTIONS)
 
 
 class PdfOutput:
