@@ -12,7 +12,7 @@ or in two steps, looking at the plan first::
     print(todo.summary()); execute(todo)
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .build import BuildReport, build, execute  # noqa: E402
 from .catalog import load_catalog  # noqa: E402

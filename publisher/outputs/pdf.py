@@ -35,6 +35,9 @@ def has_fast_subsetter() -> bool:
     return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
+PATCHED_PYDYF = "0.13."  # the pydyf releases the patch below was measured on
+
+
 def _remember_page_references() -> None:
     """Make pydyf's ``PDF.page_references`` remember its answer.
 
@@ -46,6 +49,8 @@ def _remember_page_references() -> None:
     """
     import pydyf
 
+    if not pydyf.__version__.startswith(PATCHED_PYDYF):
+        return  # measured on 0.13 only; a newer pydyf may cache it itself (bench/README.md)
     compute = pydyf.PDF.page_references
     if getattr(compute.fget, "remembers", False):
         return
