@@ -22,6 +22,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from . import records as r
 from .catalog import STATUSES, Catalog, Review, Site
+from .files import Tree, Unsafe
 from .errors import CatalogError, Problem, SelectionError
 
 STATUS_FIELDS = {
@@ -163,13 +164,23 @@ def _locale(catalog: Catalog, language: str) -> Locale:
         raise SelectionError(f"{language!r} is not a language Babel (CLDR) knows") from None
 
 
+def _catalog_file(catalog: Catalog, path: Path) -> bytes | None:
+    """A file of the catalog's, read under the same rules as its YAML (files.py): no link out
+    of the catalog, no FIFO or device, bounded; None when there is none."""
+    tree = Tree(catalog.root, "the catalog")
+    try:
+        return tree.read(path) if tree.kind(path) is not None else None
+    except Unsafe as error:
+        raise CatalogError([Problem(path.as_posix(), 0, str(error))]) from None
+
+
 def _read(catalog: Catalog, language: str) -> PoCatalog | None:
     path = po_path(catalog, language)
-    if not path.exists():
+    data = _catalog_file(catalog, path)
+    if data is None:
         return None
     try:
-        with path.open("rb") as file:
-            return read_po(file, locale=_locale(catalog, language), abort_invalid=True)
+        return read_po(io.BytesIO(data), locale=_locale(catalog, language), abort_invalid=True)
     except PoFileError as error:
         message = str(error).removesuffix(f" on {error.lineno}")
         raise CatalogError([Problem(path.as_posix(), error.lineno + 1, f"PO syntax error: {message}")]) from None
@@ -180,10 +191,11 @@ def _read(catalog: Catalog, language: str) -> PoCatalog | None:
 def load_status(catalog: Catalog, language: str) -> Status:
     """The language's status file, checked like any catalog file (``path:line`` problems)."""
     path = catalog.root / "translations" / f"{language}.yaml"
-    if not path.exists():
+    data = _catalog_file(catalog, path)
+    if data is None:
         return Status()
     problems: list[Problem] = []
-    node = r.compose(path, path.as_posix(), problems)
+    node = r.compose(data, path.as_posix(), problems)
     record = r.read_mapping(node, STATUS_FIELDS, path.as_posix(), problems) if node is not None else None
     if record and record.values.get("status") in ("reviewed", "approved"):
         for key in ("translator", "reviewed_on"):
