@@ -5,7 +5,9 @@ EbookLib assembles the package (OPF, nav, NCX). It is not reproducible on its ow
 invents a random identifier, stamps ``dcterms:modified`` with the clock and writes zip
 entries with the current time. Here the identifier is derived from the bundle's slug, the
 dates come from the catalog, and the zip is repacked with fixed entry times and order,
-``mimetype`` first and stored.
+``mimetype`` first and stored. Repacking also adds what EbookLib cannot write: ``xml:lang``
+on ``<package>``, a ``hidden`` landmarks list, and the EPUB 3 landmark ``titlepage`` where
+the EPUB 2 guide says ``title-page``.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ import uuid
 import zipfile
 from pathlib import Path
 
+from lxml import etree
+
 from ..bundles import Bundle, bundles
 from ..catalog import Review
 from ..render import Renderer, RenderSettings
 from ..resources import EPUB_CSS
 from . import Target, bundle_path, variant
+from .epub_cover import cover_fonts, draw_cover
 
 # When the catalog has no date at all: a fixed date, never the clock (zip's own epoch).
 NO_DATE = dt.date(1980, 1, 1)
@@ -38,7 +43,10 @@ ACCESSIBILITY = [
     ("schema:accessibilitySummary",
      "Text with headings for every section, a table of contents and a described cover image; "
      "no content depends on colour, sound or motion, and text can be resized and restyled."),
+    ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
 ]
+OPS = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def book_identifier(bundle: Bundle, site_url: str | None) -> str:
@@ -57,7 +65,8 @@ class EpubOutput:
 
     @staticmethod
     def styles(large_print: bool = False) -> list[Path]:
-        return [EPUB_CSS]  # e-readers set their own sizes: one EPUB serves both editions
+        # e-readers set their own sizes: one EPUB serves both editions; the cover draws with the fonts
+        return [EPUB_CSS, *cover_fonts()]
 
     @staticmethod
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
@@ -81,11 +90,17 @@ class EpubOutput:
         book.add_metadata("DC", "description", render.phrase("bundle_subtitle", bundle))
         for prop, value in ACCESSIBILITY:
             book.add_metadata(None, "meta", value, {"property": prop})
+        book.add_metadata(None, "meta", site.publisher, {"property": "a11y:certifiedBy"})
 
         style = epub.EpubItem(uid="style", file_name="style/epub.css", media_type="text/css",
                               content=self.stylesheet)
         book.add_item(style)
-        book.set_cover("images/cover.svg", render.epub_cover(bundle).encode("utf-8"), create_page=False)
+        svg, png = draw_cover(render.epub_cover(bundle))
+        cover = epub.EpubItem(uid="cover-svg", file_name="images/cover.svg", media_type="image/svg+xml", content=svg)
+        cover.properties = ["cover-image"]  # EPUB 3 readers; EPUB 2 readers take the PNG named below
+        book.add_item(cover)
+        book.add_item(epub.EpubItem(uid="cover-png", file_name="images/cover.png", media_type="image/png", content=png))
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-png"})
         cover_page = self._page(epub, "cover", "cover.xhtml", "Cover", render.epub_cover_page(bundle), style)
         book.add_item(cover_page)
         title_page = self._page(epub, "title", "title.xhtml", "Title page", render.epub_title(bundle), style)
@@ -111,7 +126,8 @@ class EpubOutput:
         epub.write_epub(raw, book, {"mtime": dt.datetime(date.year, date.month, date.day),
                                     "epub3_landmark": True, "landmark_title": "Landmarks",
                                     "raise_exceptions": True})
-        return repack(raw.getvalue(), date)
+        return repack(raw.getvalue(), date, {"EPUB/content.opf": lambda opf: package_lang(opf, site.language),
+                                             "EPUB/nav.xhtml": hidden_landmarks})
 
     @staticmethod
     def _page(epub, uid, file_name, title, content, style):
@@ -120,8 +136,29 @@ class EpubOutput:
         return page
 
 
-def repack(data: bytes, date: dt.date) -> bytes:
-    """The same zip with fixed entry times, permissions and order; ``mimetype`` first, stored."""
+def package_lang(opf: bytes, language: str) -> bytes:
+    """``xml:lang`` on ``<package>``: the language of the metadata (Ace's ``epub-lang``)."""
+    root = etree.fromstring(opf)
+    root.set(XML_LANG, language)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def hidden_landmarks(nav: bytes) -> bytes:
+    """The landmarks list is for the reading system, not the reader: ``hidden``, and typed
+    from the EPUB 3 vocabulary (``titlepage``, where the EPUB 2 guide says ``title-page``)."""
+    root = etree.fromstring(nav)
+    for landmarks in root.iter("{http://www.w3.org/1999/xhtml}nav"):
+        if landmarks.get(f"{{{OPS}}}type") == "landmarks":
+            landmarks.set("hidden", "hidden")
+            for a in landmarks.iter("{http://www.w3.org/1999/xhtml}a"):
+                if a.get(f"{{{OPS}}}type") == "title-page":
+                    a.set(f"{{{OPS}}}type", "titlepage")
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>")
+
+
+def repack(data: bytes, date: dt.date, fixes: dict) -> bytes:
+    """The same zip with fixed entry times, permissions and order; ``mimetype`` first, stored;
+    ``fixes`` maps an entry's name to what rewrites it."""
     stamp = (date.year, date.month, date.day, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
@@ -131,5 +168,6 @@ def repack(data: bytes, date: dt.date) -> bytes:
             info.create_system = 3
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=9)
+            content = source.read(name)
+            target.writestr(info, fixes[name](content) if name in fixes else content, compresslevel=9)
     return out.getvalue()
