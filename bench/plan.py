@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from publisher import BuildOptions, plan  # noqa: E402
-from publisher.writer import Writer  # noqa: E402
+from publisher.manifest import NAME  # noqa: E402
 from synthetic import make_catalog  # noqa: E402
 
 
@@ -31,23 +31,21 @@ def main(compounds: int = 200, conditions: int = 50) -> None:
         started = time.perf_counter()
         first = plan(options)
         fresh = time.perf_counter() - started
-        with Writer(options.root, first.manifest) as writer:
-            for step in first.steps:
-                writer.write(step.path, b"x", step.fingerprint)
-                if step.format == "checksums":
-                    break
-        for step in first.steps:  # SHA256SUMS's fingerprint is of its sources: record it as made
-            writer.manifest.record(step.path, step.fingerprint, 1, hashlib.sha256(b"x").hexdigest())
-        writer.save_manifest()
+        for step in first.steps:  # one byte per output, recorded as made (no fsync: a fake folder)
+            path = options.root / step.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"x")
+            first.manifest.record(step.path, step.fingerprint, 1, hashlib.sha256(b"x").hexdigest())
+        (options.root / NAME).write_bytes(first.manifest.text())
         times = []
-        for _ in range(3):
-            started = time.perf_counter()
-            again = plan(options)
-            times.append(time.perf_counter() - started)
+        for formats in (None, "html"):
+            started = time.process_time()
+            again = plan(BuildOptions(catalog, options.out, formats=formats))
+            times.append(time.process_time() - started)
         assert not again.make, again.summary()
-        print(f"{len(first.reviews):,} reviews, {len(first.steps):,} outputs (every format): "
-              f"plan on an empty folder {fresh:.2f} s; nothing changed: "
-              f"{', '.join(f'{t:.2f}' for t in times)} s (catalog loading included)")
+        print(f"{len(first.reviews):,} reviews, {len(first.steps):,} outputs: plan on an empty folder "
+              f"{fresh:.2f} s wall; nothing changed, CPU seconds with catalog loading: every format "
+              f"{times[0]:.2f} s, HTML only {times[1]:.2f} s")
 
 
 if __name__ == "__main__":

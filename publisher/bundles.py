@@ -46,8 +46,19 @@ class Bundle:
         return site.edition_date or (max(dates) if dates else None)
 
 
+_last: list = []  # (reviews, bundles) of the last call: every format of a plan asks for the same
+
+
 def bundles(reviews: list[Review]) -> list[Bundle]:
     """Compound bundles, then condition bundles, each keeping the reviews' catalog order."""
+    if _last and _last[0] is reviews:
+        return _last[1]
+    made = _bundles(reviews)
+    _last[:] = [reviews, made]
+    return made
+
+
+def _bundles(reviews: list[Review]) -> list[Bundle]:
     by_compound: dict[str, list[Review]] = {}
     by_condition: dict[str, list[Review]] = {}
     for review in reviews:

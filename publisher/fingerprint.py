@@ -67,6 +67,7 @@ class Fingerprints:
         self.base = _digest(__version__, _record(dataclasses.replace(settings, brand=None)),
                             json.dumps(brand.fingerprint() if brand else None, sort_keys=True))
         self._formats: dict[str, str] = {}
+        self._sources: dict[tuple, str] = {}
         self._reviews: dict[int, str] = {}  # id(record) -> digest: a record is in several outputs
 
     def format_digest(self, output) -> str:
@@ -92,9 +93,12 @@ class Fingerprints:
         return _digest(self.base, self.format_digest(output), target.path, subject)
 
     def derived(self, output, target: Target, sources: dict[str, str]) -> str:
-        """A derived output: its own format and options, and its sources' fingerprints."""
-        return _digest(self.base, self.format_digest(output), target.path,
-                       *(part for path in sorted(sources) for part in (path, sources[path])))
+        """A derived output: its own format and options, and its sources' fingerprints (hashed
+        once for all the catalog-wide pages that read the same files)."""
+        key = tuple(sources.items())
+        if key not in self._sources:
+            self._sources[key] = _digest(*(part for path in sorted(sources) for part in (path, sources[path])))
+        return _digest(self.base, self.format_digest(output), target.path, self._sources[key])
 
     def _review(self, review) -> str:
         """A review's digest, from its compound's and condition's (shared by many reviews,

@@ -143,9 +143,10 @@ def plan(options: BuildOptions, language: str | None = None, catalog: Catalog | 
     for name, cls in OUTPUTS.items():
         if not is_derived(cls):
             continue
+        owned = sorted(prints)  # a derived format reads earlier formats, never itself
         for target in targets[name]:
             if name in options.formats or target.path in manifest.entries:
-                sources = tuple(p for p in cls.sources(target, sorted(prints)) if p in prints)
+                sources = tuple(p for p in cls.sources(target, owned) if p in prints)
                 fingerprint = fingerprints.derived(cls, target, {p: prints[p] for p in sources})
                 steps.append(step(name, target, fingerprint, sources))
                 prints[target.path] = fingerprint

@@ -31,7 +31,23 @@ PORTAL_ASSETS = (STYLES / "portal.css", STYLES / "portal.js")
 
 def handout_files(review: Review, language: str = "") -> dict[str, str]:
     """What the portal publishes of one review, by kind; ``language`` is the base names'
-    language part (``--es``; nothing for the catalog's own)."""
+    language part (``--es``; nothing for the catalog's own). Every review is in several
+    bundles, pages and formats of a plan, so answers are kept (bounded, by review identity)."""
+    key = (id(review), language)
+    kept = _handout_files.get(key)
+    if kept is not None and kept[0] is review:
+        return kept[1]
+    if len(_handout_files) > 100_000:
+        _handout_files.clear()
+    files = _handout_files_of(review, language)
+    _handout_files[key] = (review, files)
+    return files
+
+
+_handout_files: dict = {}
+
+
+def _handout_files_of(review: Review, language: str) -> dict[str, str]:
     preview = review_path("previews", review, "png", language)
     return {"pdf": review_path("pdf", review, "pdf", language), "html": review_path("html", review, "html", language),
             "preview": preview,
@@ -176,9 +192,10 @@ class PortalOutput:
         if settings.large_print or not reviews:
             return []
         groups, language = tuple(bundles(reviews)), variant(settings)
-        whole = tuple(p for b in groups for p in _bundle_sources(b, language))
+        pages = [(b, _bundle_sources(b, language)) for b in groups]
+        whole = tuple(p for _, sources in pages for p in sources)
         made = [Target(f"assets/{path.name}", asset=path) for path in PORTAL_ASSETS]
-        made += [Target(bundle_files(b)["page"], bundle=b, sources=_bundle_sources(b, language)) for b in groups]
+        made += [Target(bundle_files(b)["page"], bundle=b, sources=sources) for b, sources in pages]
         made += [Target(name, sources=whole, group=groups) for name in ("index.html", "catalog.json", "opds.xml")]
         if settings.site.url:
             made.append(Target("sitemap.xml", sources=whole, group=groups))
@@ -186,9 +203,9 @@ class PortalOutput:
 
     @staticmethod
     def sources(target: Target, owned: list[str]) -> list[str]:
-        """What the page links: large-print files only where that edition was built."""
-        present = set(owned)
-        return [p for p in target.sources if p in present or not p.startswith("large-print/")]
+        """What the page links (the plan keeps those the folder has: large-print files only
+        where that edition was built)."""
+        return list(target.sources)
 
     @staticmethod
     def reads(target: Target, path: str) -> bool:
