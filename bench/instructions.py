@@ -4,8 +4,9 @@
 
 Timings on a shared 2-core VM swing by 20 % from run to run, which hides any change worth
 less than that. Valgrind's cachegrind counts the instructions executed instead: the same
-code gives the same count to within about 0.5 %. The script runs the shipped Liver Cancer
-handout under cachegrind once with one render (warm-up) and once with three, and prints
+code gives the same count to within about 0.5 %, unless the system's fonts change during a
+count (fontconfig's start-up is part of it: count twice). The script runs the shipped Liver
+Cancer handout under cachegrind once with one render (warm-up) and once with three, and prints
 the difference divided by two: the cost of one warm handout, start-up and warm-up excluded.
 `--css` adds a stylesheet after the shipped ones, to weigh a style change before making it.
 `--python` counts under another interpreter (one with publisher installed, e.g. a venv).
