@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,7 +80,7 @@ def main() -> None:
                                  str(html), str(tmp / "naive")])
         floor_s, _ = run([sys.executable, "-c", NAIVE.format(call="render()"), str(html), str(tmp / "floor")])
         sample = sorted(html.rglob("*.html"))[:20]
-        weasyprint = shutil.which("weasyprint") or "weasyprint"
+        weasyprint = Path(sys.executable).parent / "weasyprint"  # not a pyenv shim (bench/README.md)
         started = time.perf_counter()
         for i, f in enumerate(sample):
             subprocess.run([weasyprint, str(f), str(tmp / f"cmd{i}.pdf")], check=True,
