@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import signal
+import sys
 
 from dataclasses import fields
 from pathlib import Path
@@ -120,7 +122,11 @@ def build_command(dry_run, as_json, quiet, verbose, **options):
             bar.close()
         click.echo(f"stopped: {len(done):,} finished output(s) kept and recorded; "
                    "run the build again to make the rest", err=True)
-        raise SystemExit(143 if isinstance(stop, Terminated) else 130) from None
+        # The writer has saved the manifest and the pool has stopped its workers; leave now,
+        # without the executor's exit hooks, which can wait on (or trip over) dead workers.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(143 if isinstance(stop, Terminated) else 130)
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if bar:
