@@ -121,3 +121,47 @@ def unseen(root: Path) -> Path:
         site={"publisher": "Clinique Élan", "medical_advisor": "Dr. Ana Müller", "language": "fr",
               "edition_date": "2026-02-01", "disclaimer": "Ce document ne remplace pas un avis médical."},
     )
+
+
+AXE = Path(__file__).resolve().parent / "browser/node_modules/axe-core/axe.min.js"
+
+
+def chromium(width: int = 1280, height: int = 900, axe: bool = False):
+    """Headless Debian Chromium through Selenium; skips the test, naming what is missing."""
+    import shutil
+
+    import pytest
+
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+    for need in ("chromium", "chromedriver"):
+        if not shutil.which(need):
+            pytest.skip(f"{need} is not installed (apt-get install chromium chromium-driver)")
+    if axe and not AXE.is_file():
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", f"--window-size={width},{height}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(shutil.which("chromedriver")))
+    driver.set_script_timeout(60)
+    return driver
+
+
+def serve_folder(root: Path):
+    """A static HTTP server on a free loopback port, as a web host would serve ``root``."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def axe_violations(driver) -> dict:
+    """axe-core's results for the page the driver shows (best-practice rules included)."""
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    results = driver.execute_async_script("axe.run(document).then(arguments[0])")
+    return results

@@ -7,12 +7,8 @@ The browser checks need Chromium, chromedriver, selenium and axe-core
 
 from __future__ import annotations
 
-import functools
 import html.parser
-import http.server
 import re
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -21,8 +17,9 @@ from fontTools.ttLib import TTFont
 from publisher import build, webfonts
 from publisher.resources import FONTS, WEB_FONTS, WEB_FONTS_CSS
 
+from helpers import axe_violations, chromium, serve_folder
+
 CATALOG = Path(__file__).resolve().parent.parent / "catalog"
-AXE = Path(__file__).resolve().parent / "browser/node_modules/axe-core/axe.min.js"
 PAGE = "html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html"
 FACE = re.compile(r"@font-face\s*{(.*?)}", re.S)
 
@@ -128,22 +125,8 @@ def test_the_page_has_one_main_landmark(out):
 @pytest.fixture(scope="module")
 def browser(out):
     """Headless Chromium on the built pages, served over HTTP as a web site would serve them."""
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
-    for need in ("chromium", "chromedriver"):
-        if not shutil.which(need):
-            pytest.skip(f"{need} is not installed (apt-get install chromium chromium-driver)")
-    if not AXE.is_file():
-        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser)")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=out)
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(shutil.which("chromedriver")))
-    driver.set_script_timeout(60)
+    server = serve_folder(out)
+    driver = chromium(axe=True)
     driver.get(f"http://127.0.0.1:{server.server_address[1]}/{PAGE}")
     driver.execute_async_script("document.fonts.ready.then(arguments[0])")
     yield driver
@@ -152,8 +135,7 @@ def browser(out):
 
 
 def test_axe_core_reports_no_violations_best_practices_included(browser):
-    browser.execute_script(AXE.read_text(encoding="utf-8"))
-    results = browser.execute_async_script("axe.run(document).then(arguments[0])")
+    results = axe_violations(browser)
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]] == []
     ran = {rule["id"] for kind in ("passes", "inapplicable", "incomplete") for rule in results[kind]}
     assert {"landmark-one-main", "region", "color-contrast"} <= ran  # best-practice and WCAG rules ran

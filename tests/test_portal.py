@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import html.parser
-import io
 import json
 import re
 import shutil
@@ -19,10 +18,9 @@ import pytest
 from PIL import Image
 
 from publisher import build
-from publisher.bundles import bundles
 from publisher.catalog import load_catalog
 
-from helpers import tree_digests, write_yaml
+from helpers import axe_violations, chromium, serve_folder, tree_digests, write_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("index.html", "compounds/low-dose-naltrexone.html", "conditions/liver-cancer.html")
@@ -184,17 +182,9 @@ def test_large_print_files_are_linked_when_built(tmp_path):
 
 
 def test_a_real_browser_filters_the_index_from_disk(shipped, tmp_path):
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    for need in ("chromium", "chromedriver"):
-        if not shutil.which(need):
-            pytest.skip(f"{need} is not installed (apt-get install chromium chromium-driver)")
     from selenium.webdriver.common.by import By
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--window-size=390,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(shutil.which("chromedriver")))
+    driver = chromium(390, 900)
     try:
         driver.get((shipped / "index.html").as_uri())
         search = driver.find_element(By.ID, "filter")
@@ -214,37 +204,16 @@ def test_a_real_browser_filters_the_index_from_disk(shipped, tmp_path):
         driver.quit()
 
 
-AXE = Path(__file__).resolve().parent / "browser/node_modules/axe-core/axe.min.js"
-
 
 def test_axe_core_finds_no_violation_on_any_page_type(shipped):
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    for need in ("chromium", "chromedriver"):
-        if not shutil.which(need):
-            pytest.skip(f"{need} is not installed (apt-get install chromium chromium-driver)")
-    if not AXE.is_file():
-        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser)")
-    import functools
-    import http.server
-    import threading
-
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=shipped)
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(shutil.which("chromedriver")))
-    driver.set_script_timeout(60)
+    driver = chromium(axe=True)
+    server = serve_folder(shipped)
     try:
         for page in PAGES:
             for width in (390, 1280):
                 driver.set_window_size(width, 900)
                 driver.get(f"http://127.0.0.1:{server.server_address[1]}/{page}")
-                driver.execute_script(AXE.read_text(encoding="utf-8"))
-                results = driver.execute_async_script("axe.run(document).then(arguments[0])")
+                results = axe_violations(driver)
                 assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]] == [], page
                 assert driver.execute_script("return document.documentElement.scrollWidth") <= width + 20, page
     finally:

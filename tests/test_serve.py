@@ -5,9 +5,7 @@ page (over server-sent events) when its own file was rebuilt, and stops cleanly 
 from __future__ import annotations
 
 import http.client
-import os
 import re
-import shutil
 import signal
 import socket
 import subprocess

@@ -63,18 +63,31 @@ def bundle_files(bundle: Bundle, language: str = "") -> dict[str, str]:
             "page": f"{bundle.kind}s/{bundle.slug}.html"}
 
 
-class PreviewsOutput:
-    """The first page of every handout and booklet as a small greyscale PNG (pypdfium2)."""
+class _MadeFromFiles:
+    """A derived output made from the bytes of the sources its targets name."""
 
-    name = "previews"
     templates = ()
 
     def __init__(self, renderer: Renderer):
-        pass
+        self.renderer = renderer
 
     @staticmethod
     def styles(large_print: bool = False) -> list[Path]:
         return []
+
+    @staticmethod
+    def sources(target: Target, owned: list[str]) -> list[str]:
+        return list(target.sources)
+
+    @staticmethod
+    def reads(target: Target, path: str) -> bool:
+        return True
+
+
+class PreviewsOutput(_MadeFromFiles):
+    """The first page of every handout and booklet as a small greyscale PNG (pypdfium2)."""
+
+    name = "previews"
 
     @staticmethod
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
@@ -84,14 +97,6 @@ class PreviewsOutput:
         made = [Target(f["preview"], review=r, sources=(f["pdf"],)) for r, f in files]
         groups = [(b, bundle_files(b, variant(settings))) for b in bundles(reviews)]
         return made + [Target(f["preview"], bundle=b, sources=(f["booklet"],)) for b, f in groups]
-
-    @staticmethod
-    def sources(target: Target, owned: list[str]) -> list[str]:
-        return list(target.sources)
-
-    @staticmethod
-    def reads(target: Target, path: str) -> bool:
-        return True
 
     def make(self, target: Target) -> bytes:
         import pypdfium2
@@ -108,19 +113,12 @@ class PreviewsOutput:
         return data.getvalue()
 
 
-class ZipsOutput:
+class ZipsOutput(_MadeFromFiles):
     """One download per bundle: its handout PDFs, booklet and EPUB, ``manifest.json`` and
     ``README.txt``; byte-identical on rebuild (catalog date on every entry, fixed order)."""
 
     name = "zips"
     templates = ("portal/readme.txt.j2",)
-
-    def __init__(self, renderer: Renderer):
-        self.renderer = renderer
-
-    @staticmethod
-    def styles(large_print: bool = False) -> list[Path]:
-        return []
 
     @staticmethod
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
@@ -131,14 +129,6 @@ class ZipsOutput:
                        sources=(*(handout_files(e.review, language)["pdf"] for e in b.entries),
                                 bundle_files(b, language)["booklet"], bundle_files(b, language)["epub"]))
                 for b in bundles(reviews)]
-
-    @staticmethod
-    def sources(target: Target, owned: list[str]) -> list[str]:
-        return list(target.sources)
-
-    @staticmethod
-    def reads(target: Target, path: str) -> bool:
-        return True
 
     def make(self, target: Target) -> bytes:
         bundle, site = target.bundle, self.renderer.site
