@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from publisher import build
 from publisher.fetcher import ProjectOnlyFetcher
+
+ROOT = Path(__file__).resolve().parent.parent
 
 LIVER = "pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.pdf"
 
@@ -105,3 +109,19 @@ def test_a_template_asking_for_outside_files_gets_nothing(tmp_path):
     reader = PdfReader(out)
     assert not reader.attachments
     assert set(output.typesetter.fetcher.refused) == {secret.as_uri(), "https://example.org/evil.css", "file:///etc/passwd"}
+
+
+def test_no_machine_font_is_ever_embedded(tmp_path):
+    """Characters no vendored face has (CJK here; this machine may well have a CJK font) are
+    drawn as missing glyphs, never with the machine's fonts: fontconfig sees only ours."""
+    code = (
+        "from publisher.outputs.pdf import PdfOutput\n"
+        "from publisher.render import Renderer\n"
+        "from publisher.catalog import load_catalog\n"
+        "output = PdfOutput(Renderer.create(load_catalog('catalog').site))\n"
+        "html = '<html lang=\"zh\"><body><p>肝癌 患者 Liver</p><p style=\"font-family: serif\">serif 文字</p></body></html>'\n"
+        f"open({str(tmp_path / 'x.pdf')!r}, 'wb').write(output.pdf_bytes(html))\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "x.pdf")], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]]
+    assert names and all(n.startswith(("Atkinson-Hyperlegible", "DejaVu-Sans")) for n in names), names

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from ..catalog import Review
 from ..render import Renderer, RenderSettings
-from ..resources import LAYOUTS, style_files
+from ..resources import FONTS, LAYOUTS, style_files
 from . import Target, review_path, variant
 from .pdfua import PDFUA_OPTIONS, finish, one_annotation_per_link
 
@@ -26,9 +27,16 @@ SLOW_SUBSETTER = (
     "time in their fonts. Install it with: apt-get install libharfbuzz-subset0")
 
 
+def only_project_fonts() -> None:
+    """Point fontconfig at the project's fonts alone, before Pango loads: a character no
+    vendored face has is then drawn as a missing glyph, never with the machine's fonts."""
+    os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
+
+
 def has_fast_subsetter() -> bool:
     import warnings
 
+    only_project_fonts()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # WeasyPrint's own warning is replaced by ours
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
