@@ -143,3 +143,25 @@ def test_extracted_messages_are_up_to_date(tmp_path):
     assert ids(pot) == ids(LAYOUTS / "locale" / "messages.pot")
     for language in ("es", "zh-Hans", "ar"):
         assert ids(po_path(language)) == ids(pot), language
+
+
+def test_arabic_booklet_contents_put_page_numbers_left_of_the_entries(tmp_path):
+    from publisher.outputs.booklet import BookletOutput
+
+    catalog = load_catalog(ROOT / "catalog")
+    translated = translate_catalog(catalog, load_translation(catalog, "ar", allow_incomplete=True))
+    output = BookletOutput(Renderer.create(translated.site))
+    target = next(t for t in output.targets(list(translated.reviews)) if "liver-cancer" in t.path)
+    pdf = tmp_path / "booklet.pdf"
+    pdf.write_bytes(output.make(target))
+    bbox = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-bbox-layout", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lines = re.findall(r'<line xMin="([\d.]+)"[^>]*>(.*?)</line>', bbox, flags=re.S)
+    entries = [(float(x), re.findall(r">([^<]+)</word>", words)) for x, words in lines]
+    numbered = [(x, words) for x, words in entries if words and words[0].strip(".").isdigit()]
+    assert len(numbered) == len(target.bundle.entries)
+    assert all(x < 100 for x, _ in numbered)  # the number starts the line at the left margin
+    footer = subprocess.run(["pdftotext", "-f", "3", "-l", "3", "-layout", str(pdf), "-"],
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    last = re.sub("[\u202a-\u202e]", "", [line for line in footer if line.strip()][-1])  # bidi marks
+    assert last.lstrip().startswith("صفحة")  # "Page 1 of N" at the left, the publisher at the right
