@@ -16,7 +16,7 @@ from .brand import Brand
 from .bundles import Bundle
 from .catalog import Review, Site
 from .resources import LAYOUTS
-from .template_i18n import is_rtl, long_date, script_fonts, template_translations
+from .template_i18n import is_rtl, long_date, po_path, script_fonts, template_translations
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 
@@ -68,7 +68,8 @@ class Renderer(RenderSettings):
         """The environment speaks the site's language: its wording, dates and direction."""
         language = self.site.language
         self.env.install_gettext_translations(template_translations(language), newstyle=True)
-        self.env.filters["longdate"] = lambda value: long_date(value, language)
+        wording = language if po_path(language).is_file() else "en"  # a date reads like its sentence
+        self.env.filters["longdate"] = lambda value: long_date(value, wording)
         self.env.globals.update(rtl=is_rtl(language), fonts=script_fonts(language))
 
     @classmethod
