@@ -17,6 +17,7 @@ from jinja2 import meta
 from . import __version__
 from .outputs import Target
 from .render import RenderSettings
+from .template_i18n import fingerprint_parts
 
 
 def _digest(*parts: bytes | str) -> str:
@@ -65,7 +66,8 @@ class Fingerprints:
         self.large_print = settings.large_print
         brand = settings.brand
         self.base = _digest(__version__, _record(dataclasses.replace(settings, brand=None)),
-                            json.dumps(brand.fingerprint() if brand else None, sort_keys=True))
+                            json.dumps(brand.fingerprint() if brand else None, sort_keys=True),
+                            *fingerprint_parts(settings.site.language))  # its wording and faces
         self._formats: dict[str, str] = {}
         self._sources: dict[tuple, str] = {}
         self._reviews: dict[int, str] = {}  # id(record) -> digest: a record is in several outputs

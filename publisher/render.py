@@ -6,7 +6,6 @@ such as ``{{ 7*7 }}`` or ``<script>`` is printed as it is, never evaluated or ob
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 from dataclasses import dataclass, field, fields
 
@@ -17,13 +16,9 @@ from .brand import Brand
 from .bundles import Bundle
 from .catalog import Review, Site
 from .resources import LAYOUTS
+from .template_i18n import is_rtl, long_date, po_path, script_fonts, template_translations
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
-
-
-def long_date(value: dt.date) -> str:
-    """``2026-01-05`` -> ``January 5, 2026``: unambiguous for patients anywhere."""
-    return f"{value:%B} {value.day}, {value.year}"
 
 
 def qr_svg(url: str) -> Markup:
@@ -41,7 +36,10 @@ def make_environment() -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_null_translations(newstyle=True)
+    env.globals.update(rtl=False, fonts=())
     env.filters["longdate"] = long_date
     env.filters["qr"] = qr_svg
     return env
@@ -65,6 +63,14 @@ class Renderer(RenderSettings):
     once per process."""
 
     env: jinja2.Environment = field(default_factory=make_environment, compare=False, repr=False)
+
+    def __post_init__(self):
+        """The environment speaks the site's language: its wording, dates and direction."""
+        language = self.site.language
+        self.env.install_gettext_translations(template_translations(language), newstyle=True)
+        wording = language if po_path(language).is_file() else "en"  # a date reads like its sentence
+        self.env.filters["longdate"] = lambda value: long_date(value, wording)
+        self.env.globals.update(rtl=is_rtl(language), fonts=script_fonts(language))
 
     @classmethod
     def create(cls, site: Site, paper: str | None = None, duplex: bool = False,

@@ -83,7 +83,7 @@ def test_changing_a_template_remakes_every_output_that_uses_it(built, monkeypatc
     layouts = Path(shutil.copytree(ROOT / "layouts", tmp_path / "layouts"))
 
     def environment():
-        return jinja2.Environment(loader=jinja2.FileSystemLoader(layouts), autoescape=True)
+        return jinja2.Environment(loader=jinja2.FileSystemLoader(layouts), autoescape=True, extensions=["jinja2.ext.i18n"])
     monkeypatch.setattr(sys.modules["publisher.plan"], "make_environment", environment)
     assert build(catalog, out, formats=FORMATS, jobs=1).built == []  # same templates, same hashes
 

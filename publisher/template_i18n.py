@@ -1,0 +1,70 @@
+"""The template wording in the reader's language: ``layouts/locale/<lang>/LC_MESSAGES/messages.po``.
+
+The PO files are read with Babel and compiled in memory (no ``.mo`` is committed, so the PO a
+translator edits is the only copy). English is the templates' own text (NullTranslations).
+Script-specific typography (faces, direction) is keyed by language here too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from .resources import LAYOUTS, STYLES
+
+LOCALE_DIR = LAYOUTS / "locale"
+FONTS = STYLES / "fonts"
+# Vendored faces a script needs beyond Atkinson Hyperlegible (Latin, Vietnamese included).
+SCRIPT_FONTS = {"zh": ("NotoSansSC-Regular.otf", "NotoSansSC-Bold.otf"),
+                "ar": ("NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf")}
+
+
+def po_path(language: str) -> Path:
+    """``zh-Hans`` -> ``layouts/locale/zh_Hans/LC_MESSAGES/messages.po`` (gettext's folder names)."""
+    return LOCALE_DIR / str(Locale.parse(language, sep="-")) / "LC_MESSAGES" / "messages.po"
+
+
+@lru_cache(maxsize=None)
+def template_translations(language: str) -> gettext.NullTranslations:
+    """The compiled wording of ``language``; the templates' English when it has no PO file."""
+    path = po_path(language)
+    if not path.is_file():
+        return gettext.NullTranslations()
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=str(Locale.parse(language, sep="-")))
+    mo = io.BytesIO()
+    write_mo(mo, catalog)
+    mo.seek(0)
+    return Translations(mo)
+
+
+def is_rtl(language: str) -> bool:
+    return Locale.parse(language, sep="-").character_order == "right-to-left"
+
+
+def script_fonts(language: str) -> tuple[str, ...]:
+    return SCRIPT_FONTS.get(Locale.parse(language, sep="-").language, ())
+
+
+def fingerprint_parts(language: str) -> tuple[bytes, ...]:
+    """What a language's pages are made from besides templates and styles: its PO file and its
+    script's faces (nothing for the templates' own English, so its fingerprints stay as they were)."""
+    paths = [p for p in (po_path(language),) if p.is_file()] + [FONTS / f for f in script_fonts(language)]
+    return tuple(part for p in paths for part in (p.name.encode(), p.read_bytes()))
+
+
+def long_date(value: dt.date, language: str = "en") -> str:
+    """``2026-01-05`` -> ``January 5, 2026`` in English (unambiguous for patients anywhere), and
+    CLDR's long form in any other language (``5 de enero de 2026``)."""
+    if Locale.parse(language, sep="-").language == "en":
+        return f"{value:%B} {value.day}, {value.year}"
+    return format_date(value, "long", locale=Locale.parse(language, sep="-"))
