@@ -86,3 +86,32 @@ def test_dry_run_lists_every_language(bilingual, tmp_path):
     plans = json.loads(result.output)
     assert [Path(p["out"]).name for p in plans] == ["out", "es"]
     assert any(m["path"].endswith("--es.html") for m in plans[1]["make"])
+
+
+def test_chinese_and_arabic_editions_from_the_cli(tmp_path):
+    import re
+    import subprocess
+    import zipfile
+
+    catalog = Path(shutil.copytree(ROOT / "catalog", tmp_path / "catalog"))
+    site = catalog / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "languages: [en, zh-Hans, ar]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--catalog", str(catalog), "--out", str(out), "--format", "html,pdf,epub",
+                                       "--condition", "liver-cancer", "--language", "zh-Hans", "--language", "ar"])
+    assert result.exit_code == 0, result.output
+    arabic = out / "ar/pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--ar.pdf"
+    chinese = out / "zh-Hans/pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--zh-Hans.pdf"
+    for pdf in (arabic, chinese):
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+        # the vendored faces only (the script's Noto face is named "Script Vendored" in the CSS)
+        assert names and names <= {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold", "Atkinson-Hyperlegible-Italic",
+                                   "DejaVu-Sans-Vendored", "Script-Vendored", "Script-Vendored-Bold"}, names
+        assert "Script-Vendored" in names
+    assert PdfReader(arabic).trailer["/Root"]["/Lang"] == "ar"
+    html = (out / "ar/html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--ar.html").read_text(encoding="utf-8")
+    assert 'dir="rtl"' in html and (out / "ar/html/_assets/fonts/NotoSansArabic-Regular.ttf").is_file()
+    with zipfile.ZipFile(out / "ar/epub/by-condition/all-compounds--liver-cancer--ar.epub") as book:
+        opf = book.read("EPUB/content.opf").decode("utf-8")
+    assert re.search(r'<spine[^>]*page-progression-direction="rtl"', opf) and 'xml:lang="ar"' in opf

@@ -25,6 +25,7 @@ from ..catalog import Review
 from ..render import Renderer, RenderSettings
 from ..resources import EPUB_CSS
 from . import Target, bundle_path, variant
+from ..template_i18n import is_rtl
 from .epub_cover import cover_fonts, draw_cover
 
 # When the catalog has no date at all: a fixed date, never the clock (zip's own epoch).
@@ -137,9 +138,13 @@ class EpubOutput:
 
 
 def package_lang(opf: bytes, language: str) -> bytes:
-    """``xml:lang`` on ``<package>``: the language of the metadata (Ace's ``epub-lang``)."""
+    """``xml:lang`` on ``<package>``: the language of the metadata (Ace's ``epub-lang``); a
+    right-to-left language's spine turns its pages that way."""
     root = etree.fromstring(opf)
     root.set(XML_LANG, language)
+    if is_rtl(language):
+        for spine in root.iter("{http://www.idpf.org/2007/opf}spine"):
+            spine.set("page-progression-direction", "rtl")
     return etree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 

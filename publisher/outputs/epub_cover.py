@@ -27,8 +27,10 @@ from fontTools.ttLib import TTFont
 from ..resources import FONTS
 
 SVG = "http://www.w3.org/2000/svg"
-FACES = {"bold": ("AtkinsonHyperlegible-Bold.ttf", "DejaVuSans-Bold.ttf"),
-         "normal": ("AtkinsonHyperlegible-Regular.ttf", "DejaVuSans.ttf")}
+FACES = {"bold": ("AtkinsonHyperlegible-Bold.ttf", "DejaVuSans-Bold.ttf", "NotoSansSC-Bold.otf",
+                  "NotoSansArabic-Bold.ttf"),
+         "normal": ("AtkinsonHyperlegible-Regular.ttf", "DejaVuSans.ttf", "NotoSansSC-Regular.otf",
+                    "NotoSansArabic-Regular.ttf")}
 PNG_SCALE = 2  # 1200 x 1800 pixels for a 600 x 900 cover
 
 
@@ -79,11 +81,12 @@ def lines(root: ET.Element, width: float) -> list[Line]:
         spacing = float(text.get("letter-spacing", 0))
         weight = "bold" if text.get("font-weight") == "bold" else "normal"
         glyphs, advance = layout(text.text or "", weight, size, spacing)
-        room = width - 2 * x
+        room = width - 2 * min(x, width - x)  # the same margin on both sides
         if advance > room:
             size, spacing = size * room / advance, spacing * room / advance
-            glyphs, _ = layout(text.text or "", weight, size, spacing)
-        out.append(Line(x, float(text.get("y")), size, text.get("fill", "#000000"), glyphs))
+            glyphs, advance = layout(text.text or "", weight, size, spacing)
+        start = x - advance if text.get("text-anchor") == "end" else x  # right-to-left covers
+        out.append(Line(start, float(text.get("y")), size, text.get("fill", "#000000"), glyphs))
     return out
 
 

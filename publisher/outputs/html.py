@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..catalog import Review
 from ..render import Renderer, RenderSettings
+from ..template_i18n import FONTS, script_fonts
 from ..resources import HANDOUT_CSS, LARGE_PRINT_CSS, STYLES, WEB_FONTS, WEB_FONTS_CSS
 from . import Target, review_path, variant
 
@@ -31,8 +32,9 @@ class HtmlOutput:
 
     @classmethod
     def targets(cls, reviews: list[Review], settings: RenderSettings) -> list[Target]:
+        scripts = [FONTS / name for name in script_fonts(settings.site.language)]  # zh, ar: their own faces
         assets = [Target(f"{ASSETS}/{p.relative_to(STYLES).as_posix()}", asset=p)
-                  for p in cls.styles(settings.large_print)]
+                  for p in [*cls.styles(settings.large_print), *scripts]]
         return [Target(review_path("html", r, "html", variant(settings)), r) for r in reviews] + (assets if reviews else [])
 
     def make(self, target: Target) -> bytes:
