@@ -1,5 +1,6 @@
 """Property: whatever text, YAML shape or file oddity a catalog holds, ``check`` exits 0 or 1
-with no traceback, and every problem is one ``path[:line]: message`` line.
+with no traceback, and every problem is one ``path[:line]: message`` line; and text that
+passes makes PDFs qpdf accepts, in the project's fonts only.
 
 Example counts are kept small so the suite runs in seconds; raise ``max_examples`` locally.
 """
@@ -102,3 +103,29 @@ def test_any_file_oddity(oddities):
                 path.unlink()
             ODDITIES[oddity](path, root)
     check(change)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn")), min_size=1, max_size=200))
+def test_whatever_text_passes_check_builds_a_valid_pdf_in_vendored_fonts(value):
+    """A build either refuses the text before writing (exit 1, a path:line) or makes PDFs that
+    qpdf accepts and that embed only the project's fonts."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(shutil.copytree(ROOT / "catalog", Path(tmp) / "catalog"))
+        (root / COND).write_text(yaml.safe_dump({"name": value, "specialist": "oncologist"}, allow_unicode=True),
+                                 encoding="utf-8")
+        out = Path(tmp) / "out"
+        result = CliRunner().invoke(main, ["build", "--catalog", str(root), "--out", str(out), "--format", "pdf",
+                                           "--condition", "liver-cancer", "-j", "1"])
+        assert result.exit_code in (0, 1), result.output
+        if result.exit_code == 1:
+            assert not out.exists() and PROBLEM.match(result.output.splitlines()[0]), result.output
+            return
+        for pdf in out.rglob("*.pdf"):
+            assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode == 0
+            fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+            names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+            assert names <= {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold", "Atkinson-Hyperlegible-Italic",
+                             "DejaVu-Sans-Vendored", "DejaVu-Sans-Vendored-Bold"}, names
