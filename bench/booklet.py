@@ -42,12 +42,12 @@ def main() -> None:
     renderer = Renderer.create(catalog.site)
     chosen = list(catalog.reviews)
     handouts, booklets = PdfOutput(renderer), BookletOutput(renderer)
-    compound = booklets.targets(chosen)[:1]
-    handouts.make(handouts.targets(chosen[:1])[0])  # warm both: fonts, stylesheets, templates
-    booklets.make(booklets.targets(chosen[:1])[0])
+    compound = booklets.targets(chosen, renderer)[:1]
+    handouts.make(handouts.targets(chosen[:1], renderer)[0])  # warm both: fonts, stylesheets, templates
+    booklets.make(booklets.targets(chosen[:1], renderer)[0])
 
     booklet_s, booklet_bytes = timed(booklets.make, compound)
-    handout_s, handout_bytes = timed(handouts.make, handouts.targets(chosen))
+    handout_s, handout_bytes = timed(handouts.make, handouts.targets(chosen, renderer))
     pdf_module.PDF_OPTIONS["pdf_tags"] = False
     untagged_s, untagged_bytes = timed(BookletOutput(renderer).make, compound)
     pages = booklets.typesetter.layout(renderer.booklet_reviews(compound[0].bundle)).pages

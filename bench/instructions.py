@@ -51,12 +51,13 @@ def write_html(folder: Path) -> Path:
 
     catalog = load_catalog(ROOT / "catalog")
     review = next(r for r in catalog.reviews if r.condition.slug == "liver-cancer")
-    output = HtmlOutput(Renderer.create(catalog.site))
-    for target in output.targets([review]):
+    renderer = Renderer.create(catalog.site)
+    output = HtmlOutput(renderer)
+    for target in output.targets([review], renderer):
         path = folder / target.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(output.make(target))
-    return folder / output.targets([review])[0].path
+    return folder / output.targets([review], renderer)[0].path
 
 
 def instructions(command: list[str]) -> int:

@@ -112,16 +112,18 @@ def test_a_template_asking_for_outside_files_gets_nothing(tmp_path):
 
 
 def test_no_machine_font_is_ever_embedded(tmp_path):
-    """Characters no vendored face has (CJK here; this machine may well have a CJK font) are
-    drawn as missing glyphs, never with the machine's fonts: fontconfig sees only ours."""
+    """Characters no vendored face has (Korean here: the vendored Chinese face is cut to
+    GB2312, while this machine may well have a Korean font) are drawn as missing glyphs,
+    never with the machine's fonts: fontconfig sees only styles/fonts."""
     code = (
         "from publisher.outputs.pdf import PdfOutput\n"
         "from publisher.render import Renderer\n"
         "from publisher.catalog import load_catalog\n"
         "output = PdfOutput(Renderer.create(load_catalog('catalog').site))\n"
-        "html = '<html lang=\"zh\"><body><p>肝癌 患者 Liver</p><p style=\"font-family: serif\">serif 文字</p></body></html>'\n"
+        "html = '<html lang=\"ko\"><body><p>한국어 환자 Liver</p><p style=\"font-family: serif\">serif 글자</p></body></html>'\n"
         f"open({str(tmp_path / 'x.pdf')!r}, 'wb').write(output.pdf_bytes(html))\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
     fonts = subprocess.run(["pdffonts", str(tmp_path / "x.pdf")], capture_output=True, text=True, check=True).stdout
     names = [line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]]
-    assert names and all(n.startswith(("Atkinson-Hyperlegible", "DejaVu-Sans")) for n in names), names
+    vendored = ("Atkinson-Hyperlegible", "DejaVu-Sans", "Noto-Sans-CJK-SC", "Noto-Sans-Arabic", "Script-Vendored")
+    assert names and all(n.startswith(vendored) and "Serif" not in n for n in names), names

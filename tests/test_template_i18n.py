@@ -150,8 +150,9 @@ def test_arabic_booklet_contents_put_page_numbers_left_of_the_entries(tmp_path):
 
     catalog = load_catalog(ROOT / "catalog")
     translated = translate_catalog(catalog, load_translation(catalog, "ar", allow_incomplete=True))
-    output = BookletOutput(Renderer.create(translated.site))
-    target = next(t for t in output.targets(list(translated.reviews)) if "liver-cancer" in t.path)
+    renderer = Renderer.create(translated.site)
+    output = BookletOutput(renderer)
+    target = next(t for t in output.targets(list(translated.reviews), renderer) if "liver-cancer" in t.path)
     pdf = tmp_path / "booklet.pdf"
     pdf.write_bytes(output.make(target))
     bbox = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-bbox-layout", str(pdf), "-"],
