@@ -7,6 +7,7 @@ way, from content rather than file times).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -36,16 +37,26 @@ def _record(value) -> str:
 
 
 def _plain(value):
-    if dataclasses.is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.metadata.get("printed", True)}
+    names = _printed(type(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
 
 
-def template_closure(env: jinja2.Environment, roots: tuple[str, ...]) -> list[str]:
-    """The templates ``roots`` use, directly or through include/import, sorted."""
+@functools.cache
+def _printed(cls: type) -> tuple[str, ...] | None:
+    """A record class's printed fields (asked 100,000 times in a large plan), else None."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("printed", True))
+
+
+def template_closure(env: jinja2.Environment, roots: tuple[str, ...], known: dict | None = None) -> list[str]:
+    """The templates ``roots`` use, directly or through include/import, sorted; ``known``
+    keeps each template's (source, references) for the next call: formats share templates."""
+    known = {} if known is None else known
     seen: set[str] = set()
     todo = list(roots)
     while todo:
@@ -53,8 +64,10 @@ def template_closure(env: jinja2.Environment, roots: tuple[str, ...]) -> list[st
         if name in seen:
             continue
         seen.add(name)
-        source, filename, _ = env.loader.get_source(env, name)  # a syntax error then names its file
-        todo.extend(n for n in meta.find_referenced_templates(env.parse(source, name, filename)) if n)
+        if name not in known:
+            source, filename, _ = env.loader.get_source(env, name)  # a syntax error then names its file
+            known[name] = source, [n for n in meta.find_referenced_templates(env.parse(source, name, filename)) if n]
+        todo.extend(known[name][1])
     return sorted(seen)
 
 
@@ -69,52 +82,68 @@ class Fingerprints:
                             json.dumps(brand.fingerprint() if brand else None, sort_keys=True),
                             *fingerprint_parts(settings.site.language))  # its wording and faces
         self._formats: dict[str, str] = {}
-        self._sources: dict[tuple, str] = {}
-        self._reviews: dict[int, str] = {}  # id(record) -> digest: a record is in several outputs
+        self._made_by: dict[str, str] = {}  # format -> first half of its outputs' fingerprints
+        self._templates: dict[str, tuple] = {}  # name -> (source, templates it uses)
+        self._reviews: dict[int, tuple] = {}  # id(record) -> (record, digest): it is in several outputs
 
     def format_digest(self, output) -> str:
         """Templates and style files (fonts included) one format is made from."""
         if output.name not in self._formats:
             parts = []
-            for name in template_closure(self.env, output.templates):
-                parts += [name, self.env.loader.get_source(self.env, name)[0]]
+            for name in template_closure(self.env, output.templates, self._templates):
+                parts += [name, self._templates[name][0]]
             for path in output.styles(self.large_print):
                 parts += [Path(path).name, Path(path).read_bytes()]
             self._formats[output.name] = _digest(output.name, *parts)
         return self._formats[output.name]
 
     def of(self, output, target: Target) -> str:
+        """How the output is made (settings, format), then what from: two halves of 128 bits.
+        Joined, not hashed again: a large plan has tens of thousands of outputs and few of
+        either half. The path adds nothing: it follows from the subject and the settings."""
         if target.asset is not None:  # copied as it is: its bytes are all it depends on
             return _digest(__version__, target.path, target.asset.read_bytes())
-        if target.review is not None:
-            subject = self._review(target.review)
-        else:  # a bundle: its name, and each entry's label, id prefix and review
-            bundle = target.bundle
-            subject = _digest(bundle.kind, self._once(bundle.subject),
-                              *(part for e in bundle.entries for part in (e.label, e.prefix, self._review(e.review))))
-        return _digest(self.base, self.format_digest(output), target.path, subject)
+        subject = self._review(target.review) if target.review is not None else self._bundle(target.bundle)
+        return self._how(output) + subject[:32]
 
-    def derived(self, output, target: Target, sources: dict[str, str]) -> str:
-        """A derived output: its own format and options, and its sources' fingerprints (hashed
-        once for all the catalog-wide pages that read the same files)."""
-        key = tuple(sources.items())
-        if key not in self._sources:
-            self._sources[key] = _digest(*(part for path in sorted(sources) for part in (path, sources[path])))
-        return _digest(self.base, self.format_digest(output), target.path, self._sources[key])
+    def derived(self, output, target: Target, sources: str) -> str:
+        """A derived output: its own format and options, and its sources' digest (``sources``)."""
+        return self._how(output) + sources[:32]
+
+    def _how(self, output) -> str:
+        if output.name not in self._made_by:
+            self._made_by[output.name] = _digest(self.base, self.format_digest(output))[:32]
+        return self._made_by[output.name]
+
+    @staticmethod
+    def sources(prints: dict[str, str], paths: tuple[str, ...]) -> str:
+        """The digest of files' fingerprints: one line ``path fingerprint`` each (neither has
+        spaces or line breaks, so the text is unambiguous)."""
+        return _digest("\n".join(f"{path} {prints[path]}" for path in paths))
+
+    def _bundle(self, bundle) -> str:
+        """Its name, and each entry's label, id prefix and review (booklet and EPUB share it)."""
+        return self._kept(bundle, lambda: _digest(
+            bundle.kind, self._once(bundle.subject),
+            *(part for e in bundle.entries for part in (e.label, e.prefix, self._review(e.review)))))
 
     def _review(self, review) -> str:
         """A review's digest, from its compound's and condition's (shared by many reviews,
         hashed once) and its own fields."""
-        key = id(review)
-        if key not in self._reviews:
-            own = {f.name: getattr(review, f.name) for f in dataclasses.fields(review)
-                   if f.metadata.get("printed", True) and f.name not in ("compound", "condition")}
-            self._reviews[key] = _digest(self._once(review.compound), self._once(review.condition),
-                                         json.dumps(_plain(own), sort_keys=True, default=str, ensure_ascii=False))
-        return self._reviews[key]
+        def digest():
+            own = {name: getattr(review, name) for name in _printed(type(review))
+                   if name not in ("compound", "condition")}
+            return _digest(self._once(review.compound), self._once(review.condition),
+                           json.dumps(_plain(own), sort_keys=True, default=str, ensure_ascii=False))
+        return self._kept(review, digest)
 
     def _once(self, record) -> str:
-        key = id(record)
-        if key not in self._reviews:
-            self._reviews[key] = _digest(_record(record))
-        return self._reviews[key]
+        return self._kept(record, lambda: _digest(_record(record)))
+
+    def _kept(self, record, digest) -> str:
+        """``digest()`` of ``record``, computed once: kept by identity, with the record itself
+        so that its id cannot be reused by another object while it is kept."""
+        kept = self._reviews.get(id(record))
+        if kept is None or kept[0] is not record:
+            kept = self._reviews[id(record)] = (record, digest())
+        return kept[1]

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import logging
-import posixpath
+import os
 import re
+import stat
 from pathlib import Path
 
 NAME = ".publisher-manifest.json"
@@ -23,14 +24,15 @@ MAX_BYTES = 64 * 1024 * 1024  # a manifest for 100,000 outputs is about 25 MB
 OUTPUT_FOLDERS = ("html", "pdf", "booklets", "epub", "previews", "downloads", "compounds", "conditions",
                   "assets")
 ROOT_FILES = ("SHA256SUMS", "index.html", "catalog.json", "opds.xml", "sitemap.xml")
-OWNED = re.compile(rf"^(?:(?:{'|'.join(OUTPUT_FOLDERS)})/[A-Za-z0-9._/-]+|{'|'.join(map(re.escape, ROOT_FILES))})$")
+# Each part starts with a letter, digit, '_' or '-': no '', '.', '..' or hidden parts.
+OWNED = re.compile(rf"^(?:(?:{'|'.join(OUTPUT_FOLDERS)})(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)+"
+                   rf"|{'|'.join(map(re.escape, ROOT_FILES))})$")
 LOG = logging.getLogger("publisher")
 
 
 def is_owned_path(path: object) -> bool:
     """A relative, normalised, '/'-separated path under a folder publisher writes."""
-    return (isinstance(path, str) and bool(OWNED.match(path)) and posixpath.normpath(path) == path
-            and not any(part in ("", ".", "..") for part in path.split("/")))
+    return isinstance(path, str) and OWNED.match(path) is not None
 
 
 class Manifest:
@@ -63,8 +65,11 @@ class Manifest:
             return "new"
         if entry["fingerprint"] != fingerprint:
             return "changed input"
-        file = self.root / path
-        if not (file.is_file() and not file.is_symlink() and file.stat().st_size == entry["size"]):
+        try:  # one lstat: a link or a folder in its place is not the file written
+            found = os.lstat(f"{self.root}/{path}")
+        except OSError:
+            return "missing file"
+        if not stat.S_ISREG(found.st_mode) or found.st_size != entry["size"]:
             return "missing file"
         return None
 

@@ -144,10 +144,15 @@ def plan(options: BuildOptions, language: str | None = None, catalog: Catalog | 
         if not is_derived(cls):
             continue
         owned = sorted(prints)  # a derived format reads earlier formats, never itself
+        read: dict[tuple, tuple] = {}  # catalog-wide pages read the same files: look once
         for target in targets[name]:
             if name in options.formats or target.path in manifest.entries:
-                sources = tuple(p for p in cls.sources(target, owned) if p in prints)
-                fingerprint = fingerprints.derived(cls, target, {p: prints[p] for p in sources})
+                wanted = cls.sources(target, owned)
+                if wanted not in read:
+                    present = tuple(p for p in wanted if p in prints)
+                    read[wanted] = present, fingerprints.sources(prints, present)
+                sources, digest = read[wanted]
+                fingerprint = fingerprints.derived(cls, target, digest)
                 steps.append(step(name, target, fingerprint, sources))
                 prints[target.path] = fingerprint
     return Plan(options, manifest.root, catalog, reviews, settings, manifest, steps, stale, neighbours)

@@ -76,8 +76,8 @@ class _MadeFromFiles:
         return []
 
     @staticmethod
-    def sources(target: Target, owned: list[str]) -> list[str]:
-        return list(target.sources)
+    def sources(target: Target, owned: list[str]) -> tuple[str, ...]:
+        return target.sources
 
     @staticmethod
     def reads(target: Target, path: str) -> bool:
@@ -192,10 +192,10 @@ class PortalOutput:
         return made
 
     @staticmethod
-    def sources(target: Target, owned: list[str]) -> list[str]:
+    def sources(target: Target, owned: list[str]) -> tuple[str, ...]:
         """What the page links (the plan keeps those the folder has: large-print files only
         where that edition was built)."""
-        return list(target.sources)
+        return target.sources
 
     @staticmethod
     def reads(target: Target, path: str) -> bool:
@@ -232,7 +232,7 @@ class PortalOutput:
 
 def _bundle_sources(bundle: Bundle, language: str) -> tuple[str, ...]:
     kinds = ("pdf", "html", "preview", "large_print_pdf")
-    per_review = [handout_files(e.review, language)[k] for e in bundle.entries for k in kinds]
+    per_review = [files[k] for files in (handout_files(e.review, language) for e in bundle.entries) for k in kinds]
     files = bundle_files(bundle, language)
     return (*per_review, *(files[k] for k in ("booklet", "epub", "zip", "preview", "large_print_booklet")))
 
