@@ -36,4 +36,6 @@ def undrawable(text: str) -> list[str]:
     for instance by the catalog's language.
     """
     have = covered()
-    return list(dict.fromkeys(c for c in text if ord(c) not in have))
+    if all(ord(c) in have for c in set(text)):  # the usual answer, from distinct characters
+        return []
+    return [c for c in dict.fromkeys(text) if ord(c) not in have]

@@ -25,19 +25,22 @@ OUTPUT_FOLDERS = ("html", "pdf", "booklets", "epub", "previews", "downloads", "c
                   "assets")
 ROOT_FILES = ("SHA256SUMS", "index.html", "catalog.json", "opds.xml", "sitemap.xml")
 # Each part starts with a letter, digit, '_' or '-': no '', '.', '..' or hidden parts.
-OWNED = re.compile(rf"^(?:(?:{'|'.join(OUTPUT_FOLDERS)})(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)+"
-                   rf"|{'|'.join(map(re.escape, ROOT_FILES))})$")
+_OWNED = (rf"(?:(?:{'|'.join(OUTPUT_FOLDERS)})(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)+"
+          rf"|{'|'.join(map(re.escape, ROOT_FILES))})")
+OWNED = re.compile(_OWNED)
+ALL_OWNED = re.compile(rf"{_OWNED}(?:\n{_OWNED})*")  # many paths, one per line: checked in one pass
 LOG = logging.getLogger("publisher")
 
 
 def is_owned_path(path: object) -> bool:
     """A relative, normalised, '/'-separated path under a folder publisher writes."""
-    return isinstance(path, str) and OWNED.match(path) is not None
+    return isinstance(path, str) and OWNED.fullmatch(path) is not None
 
 
 class Manifest:
     def __init__(self, root: Path, entries: dict[str, dict] | None = None):
         self.root = Path(root)
+        self._folder = f"{self.root}/"
         self.entries: dict[str, dict] = entries or {}
 
     @classmethod
@@ -48,9 +51,9 @@ class Manifest:
                 return cls(root, {})
             data = json.loads(path.read_text(encoding="utf-8"))
             entries = data["outputs"] if data.get("format") == FORMAT else {}
-            if not all(is_owned_path(p) and isinstance(e, dict) and isinstance(e.get("fingerprint"), str)
-                       and isinstance(e.get("size"), int) and isinstance(e.get("sha256"), str)
-                       for p, e in entries.items()):
+            if entries and not (ALL_OWNED.fullmatch("\n".join(entries)) and all(
+                    type(e) is dict and type(e.get("fingerprint")) is str and type(e.get("size")) is int
+                    and type(e.get("sha256")) is str for e in entries.values())):
                 LOG.warning("%s lists paths publisher does not write; ignoring it (full build)", path)
                 entries = {}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -66,7 +69,7 @@ class Manifest:
         if entry["fingerprint"] != fingerprint:
             return "changed input"
         try:  # one lstat: a link or a folder in its place is not the file written
-            found = os.lstat(f"{self.root}/{path}")
+            found = os.lstat(self._folder + path)
         except OSError:
             return "missing file"
         if not stat.S_ISREG(found.st_mode) or found.st_size != entry["size"]:

@@ -146,3 +146,44 @@ def test_leftover_temporary_files_are_cleared_and_a_second_build_is_refused(tmp_
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(PublisherError, match="another build is writing here"):
             build(catalog, out, formats=FAST)
+
+
+def test_the_template_reference_scan_finds_what_jinja_finds():
+    """Fingerprints find a template's includes by a scan, not Jinja's parser: it must agree
+    with jinja2.meta on every shipped template, or an edited include would not rebuild."""
+    from jinja2 import meta
+
+    from publisher.fingerprint import REFERENCES
+    from publisher.render import make_environment
+
+    env = make_environment()
+    names = env.list_templates()
+    assert len(names) > 20
+    for name in names:
+        source = env.loader.get_source(env, name)[0]
+        parsed = {n for n in meta.find_referenced_templates(env.parse(source)) if n}
+        assert {m[2] for m in REFERENCES.finditer(source)} == parsed, name
+
+
+def test_libyaml_and_the_python_parser_give_the_same_nodes_and_refusals(tmp_path):
+    """Catalogs are read with libyaml's parser for speed; whatever it reads must come out as
+    PyYAML's own parser reads it, lines included, and refusals must be the same."""
+    import yaml
+
+    from publisher import records
+
+    from conftest import ROOT
+
+    def shape(node):
+        value = node.value if isinstance(node, yaml.ScalarNode) else [
+            shape(n) if isinstance(n, yaml.Node) else tuple(map(shape, n)) for n in node.value]
+        return node.tag, node.start_mark.line, value
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "catalog").rglob("*.yaml"))]
+    assert records._FastLoader is not records._Loader and len(texts) > 5
+    for text in texts:
+        assert shape(yaml.compose(text, Loader=records._FastLoader)) == shape(yaml.compose(text, Loader=records._Loader))
+    for text, refusal in (("a: &x 1\nb: *x\n", "anchors and aliases"), ("a: " + "[" * 30 + "]" * 30, "nested deeper")):
+        for loader in (records._FastLoader, records._Loader):
+            with pytest.raises(yaml.MarkedYAMLError, match=refusal):
+                yaml.compose(text, Loader=loader)

@@ -35,7 +35,8 @@ class HtmlOutput:
         scripts = [FONTS / name for name in script_fonts(settings.site.language)]  # zh, ar: their own faces
         assets = [Target(f"{ASSETS}/{p.relative_to(STYLES).as_posix()}", asset=p)
                   for p in [*cls.styles(settings.large_print), *scripts]]
-        return [Target(review_path("html", r, "html", variant(settings)), r) for r in reviews] + (assets if reviews else [])
+        named = variant(settings)
+        return [Target(review_path("html", r, "html", named), r) for r in reviews] + (assets if reviews else [])
 
     def make(self, target: Target) -> bytes:
         if target.asset is not None:

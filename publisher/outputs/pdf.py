@@ -129,7 +129,8 @@ class PdfOutput:
 
     @staticmethod
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
-        return [Target(review_path("pdf", r, "pdf", variant(settings)), r) for r in reviews]
+        named = variant(settings)
+        return [Target(review_path("pdf", r, "pdf", named), r) for r in reviews]
 
     def make(self, target: Target) -> bytes:
         return self.pdf_bytes(self.renderer.handout(target.review))

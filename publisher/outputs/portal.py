@@ -76,7 +76,7 @@ class _MadeFromFiles:
         return []
 
     @staticmethod
-    def sources(target: Target, owned: list[str]) -> tuple[str, ...]:
+    def sources(target: Target, owned: tuple[str, ...]) -> tuple[str, ...]:
         return target.sources
 
     @staticmethod
@@ -93,9 +93,10 @@ class PreviewsOutput(_MadeFromFiles):
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
         if settings.large_print:
             return []
-        files = [(r, handout_files(r, variant(settings))) for r in reviews]
+        language = variant(settings)
+        files = [(r, handout_files(r, language)) for r in reviews]
         made = [Target(f["preview"], review=r, sources=(f["pdf"],)) for r, f in files]
-        groups = [(b, bundle_files(b, variant(settings))) for b in bundles(reviews)]
+        groups = [(b, bundle_files(b, language)) for b in bundles(reviews)]
         return made + [Target(f["preview"], bundle=b, sources=(f["booklet"],)) for b, f in groups]
 
     def make(self, target: Target) -> bytes:
@@ -125,10 +126,10 @@ class ZipsOutput(_MadeFromFiles):
         if settings.large_print:
             return []
         language = variant(settings)
-        return [Target(bundle_files(b, language)["zip"], bundle=b,
+        return [Target(files["zip"], bundle=b,
                        sources=(*(handout_files(e.review, language)["pdf"] for e in b.entries),
-                                bundle_files(b, language)["booklet"], bundle_files(b, language)["epub"]))
-                for b in bundles(reviews)]
+                                files["booklet"], files["epub"]))
+                for b, files in ((b, bundle_files(b, language)) for b in bundles(reviews))]
 
     def make(self, target: Target) -> bytes:
         bundle, site = target.bundle, self.renderer.site
@@ -192,7 +193,7 @@ class PortalOutput:
         return made
 
     @staticmethod
-    def sources(target: Target, owned: list[str]) -> tuple[str, ...]:
+    def sources(target: Target, owned: tuple[str, ...]) -> tuple[str, ...]:
         """What the page links (the plan keeps those the folder has: large-print files only
         where that edition was built)."""
         return target.sources
