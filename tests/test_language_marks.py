@@ -202,3 +202,20 @@ def test_readability_per_language_of_site_yaml(tmp_path):
     assert "es: Fernández-Huerta, Szigriszt-Pazos (INFLESZ scale)" in table
     assert table[-1] == "zh-Hans: not scored (no recognised readability formula for zh-Hans is wired in)"
     assert not any("FK grade" in line for line in table[table.index("es: Fernández-Huerta, Szigriszt-Pazos (INFLESZ scale)"):])
+
+
+def test_large_print_marks_every_page_well_inside_the_paper(tmp_path):
+    """At 18 pt the marks and a long Spanish running head would not fit above the page: the
+    marks stand in for it, and stay half an inch from the paper's edge."""
+    catalog = catalog_in(tmp_path, "en, es", online=False)
+    untranslate(catalog, "es")
+    out = tmp_path / "out"
+    build(catalog, out, formats="pdf", conditions=["liver-cancer"], languages=["es"], allow_incomplete=True,
+          edition="large-print", jobs=1)
+    handout = out / "es/large-print/pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--large-print--es.pdf"
+    pages = pdf_pages(handout)
+    assert len(pages) >= 4 and all(PARTIAL["es"] in squash(text) for text in pages)
+    bbox = subprocess.run(["pdftotext", "-bbox", str(handout), "-"], capture_output=True, text=True, check=True).stdout
+    tops = [min(float(y) for y in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"', page))
+            for page in bbox.split("<page ")[1:]]
+    assert len(tops) == len(pages) and min(tops) > 36, tops
