@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -155,9 +155,10 @@ class Site:
     edition_date: dt.date | None = None
     sample: bool = False
     default_status: str = "reviewed"  # for reviews whose file does not say
-    online_url: str | None = None  # e.g. https://example.org/{compound}/{condition}
+    online_url: str | None = None  # e.g. https://example.org/{language}/{compound}/{condition}
     reading_grade_max: float = 8.0  # the usual ceiling for patient materials
     languages: tuple[str, ...] = ()  # BCP 47 tags; the first is the YAML's own; () means (language,)
+    partial_translation: bool = False  # set on a translated edition built with missing strings
 
     def __post_init__(self):
         if not self.languages:
@@ -167,7 +168,8 @@ class Site:
         """The review's current online version, when the site publishes one."""
         if not self.online_url:
             return None
-        return self.online_url.replace("{compound}", review.compound.slug).replace("{condition}", review.condition.slug)
+        return (self.online_url.replace("{compound}", review.compound.slug)
+                .replace("{condition}", review.condition.slug).replace("{language}", self.language))
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,7 @@ QR_MAX_BYTES = 2331  # a version 40 QR code at error correction M, in byte mode
 
 def _check_online_url(site: Site, record: r.Record | None, reviews: list[Review], problems: list[Problem]) -> None:
     """Every review's online address must fit in the QR code printed on its handout."""
+    site = replace(site, language=max(site.languages, key=len))  # {language}: the longest edition's
     longest = max((len(site.online(review).encode("utf-8")) for review in reviews), default=0) if site.online_url else 0
     if longest > QR_MAX_BYTES:
         problems.append(Problem(record.path, record.line("online_url"),

@@ -166,7 +166,8 @@ def _on_terminal() -> bool:
 @main.command("check")
 @catalog_option
 @click.option("--readability", is_flag=True,
-              help="Also score every handout's reading level (Flesch-Kincaid grade, SMOG).")
+              help="Score every handout's reading level in each language (English: Flesch-Kincaid grade, "
+                   "SMOG; Spanish: Fernández-Huerta, Szigriszt-Pazos/INFLESZ; others: not scored).")
 @click.option("--json", "as_json", is_flag=True, help="With --readability: print JSON.")
 def check_command(catalog, readability, as_json):
     """Validate the catalog; exit 1 listing every problem. Lists overdue reviews."""
@@ -185,8 +186,31 @@ def _print_readability(found: dict, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
-    limit, rows = found["reading_grade_max"], found["reviews"]
+    _print_scores(found, found["reading_grade_max"])
+    for other in found["languages"]:
+        partial = ", partial translation" if other["partial_translation"] else ""
+        if "not_scored" in other:
+            click.echo(f"\n{other['language']}{partial}: not scored ({other['not_scored']})")
+            continue
+        click.echo(f"\n{other['language']}{partial}: {other['formula']}")
+        _print_scores(other, found["reading_grade_max"])
+
+
+def _print_scores(found: dict, limit: float) -> None:
+    """One language's table: English grades, Spanish INFLESZ, or why it is not scored."""
+    if "not_scored" in found:
+        click.echo(f"{found['language']}: not scored ({found['not_scored']})")
+        return
+    rows = found["reviews"]
     width = max([len("review"), *(len(row["review"]) for row in rows)])
+    if "inflesz" in rows[0]:
+        click.echo(f"{'review':<{width}}  {'F-Huerta':>8}  {'Szigriszt':>9}  {'words':>5}  INFLESZ")
+        for row in rows:
+            click.echo(f"{row['review']:<{width}}  {row['fernandez_huerta']:>8.1f}  {row['szigriszt_pazos']:>9.1f}"
+                       f"  {row['words']:>5}  {row['inflesz']}")
+        hard = sum(row["difficult"] for row in rows)
+        click.echo(f"{hard} of {len(rows)} handout(s) harder than INFLESZ 'normal' (Szigriszt-Pazos below 55)")
+        return
     click.echo(f"{'review':<{width}}  {'FK grade':>8}  {'SMOG':>5}  {'words':>5}")
     for row in rows:
         flag = f"  above {limit:g}" if row["above_max"] else ""

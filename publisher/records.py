@@ -190,11 +190,13 @@ def grade(node: yaml.Node) -> float:
 
 
 def url_pattern(node: yaml.Node) -> str:
-    """A web address with ``{compound}`` and/or ``{condition}`` where the slugs go."""
+    """A web address with ``{compound}`` and/or ``{condition}`` where the slugs go, and
+    optionally ``{language}``, the edition's BCP 47 tag."""
     value = url(node)
     holes = re.findall(r"\{[^}]*\}|[{}]", value)
-    if not holes or any(h not in ("{compound}", "{condition}") for h in holes):
-        raise Invalid(f"{quote(value)} must contain {{compound}} and/or {{condition}} and no other braces", node)
+    if not {"{compound}", "{condition}"} & set(holes) or any(h not in ("{compound}", "{condition}", "{language}") for h in holes):
+        raise Invalid(f"{quote(value)} must contain {{compound}} and/or {{condition}}, may contain {{language}}, "
+                      "and no other braces", node)
     return value
 
 

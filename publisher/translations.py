@@ -120,8 +120,13 @@ def source_strings(catalog: Catalog) -> dict[str, list[str]]:
 
 
 def translate_catalog(catalog: Catalog, translation: Translation) -> Catalog:
-    """The catalog with every translatable string replaced, and the site's language set."""
+    """The catalog with every translatable string replaced, and the site's language set.
+
+    A partial translation says so on the site (every page prints its mark); a draft
+    translation makes every review a draft, so each page prints the DRAFT mark in its language.
+    """
     tr = translation
+    draft = translation.status.status == "draft" and not translation.is_source
 
     def swap(record, table):
         return dataclasses.replace(record, **{a: tr(getattr(record, a)) for a, _ in table if getattr(record, a)})
@@ -132,10 +137,11 @@ def translate_catalog(catalog: Catalog, translation: Translation) -> Catalog:
     def review(v: Review) -> Review:
         return dataclasses.replace(
             v, compound=compounds[v.compound.slug], condition=conditions[v.condition.slug],
-            research_note=tr(v.research_note) if v.research_note else None,
+            research_note=tr(v.research_note) if v.research_note else None, status="draft" if draft else v.status,
             references=tuple(dataclasses.replace(x, title=tr(x.title)) for x in v.references))
 
-    site: Site = dataclasses.replace(swap(catalog.site, SITE_TEXT), language=translation.language)
+    site: Site = dataclasses.replace(swap(catalog.site, SITE_TEXT), language=translation.language,
+                                     partial_translation=translation.partial)
     return dataclasses.replace(catalog, site=site, compounds=tuple(compounds.values()),
                                conditions=tuple(conditions.values()),
                                reviews=tuple(review(v) for v in catalog.reviews))

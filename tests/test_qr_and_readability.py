@@ -65,7 +65,7 @@ def test_a_bad_pattern_is_a_catalog_error(catalog_copy):
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
         f"{catalog_copy.as_posix()}/site.yaml:12: field 'online_url' 'https://example.org/{{review}}' "
-        "must contain {compound} and/or {condition} and no other braces")
+        "must contain {compound} and/or {condition}, may contain {language}, and no other braces")
 
 
 def test_scores_of_known_texts():

@@ -123,12 +123,13 @@ class EpubOutput:
         book.add_item(nav)
         book.spine = [cover_page, title_page, nav, *chapters]
 
+        mark = render.phrase("partial_mark") if site.partial_translation else None
         raw = io.BytesIO()
         epub.write_epub(raw, book, {"mtime": dt.datetime(date.year, date.month, date.day),
                                     "epub3_landmark": True, "landmark_title": "Landmarks",
                                     "raise_exceptions": True})
         return repack(raw.getvalue(), date, {"EPUB/content.opf": lambda opf: package_lang(opf, site.language),
-                                             "EPUB/nav.xhtml": hidden_landmarks})
+                                             "EPUB/nav.xhtml": lambda nav: hidden_landmarks(nav, mark)})
 
     @staticmethod
     def _page(epub, uid, file_name, title, content, style):
@@ -148,10 +149,15 @@ def package_lang(opf: bytes, language: str) -> bytes:
     return etree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def hidden_landmarks(nav: bytes) -> bytes:
+def hidden_landmarks(nav: bytes, partial_mark: str | None = None) -> bytes:
     """The landmarks list is for the reading system, not the reader: ``hidden``, and typed
-    from the EPUB 3 vocabulary (``titlepage``, where the EPUB 2 guide says ``title-page``)."""
+    from the EPUB 3 vocabulary (``titlepage``, where the EPUB 2 guide says ``title-page``).
+    A partial translation's mark goes first, as on every other page (EbookLib writes the nav)."""
     root = etree.fromstring(nav)
+    if partial_mark:
+        body = root.find("{http://www.w3.org/1999/xhtml}body")
+        body.insert(0, etree.Element("{http://www.w3.org/1999/xhtml}p", {"class": "partial-mark", "role": "note"}))
+        body[0].text, body[0].tail = partial_mark, body.text
     for landmarks in root.iter("{http://www.w3.org/1999/xhtml}nav"):
         if landmarks.get(f"{{{OPS}}}type") == "landmarks":
             landmarks.set("hidden", "hidden")
