@@ -5,12 +5,14 @@ Ace by DAISY on the condition's EPUB. One condition of the one compound: seconds
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from publisher import build
 
@@ -34,6 +36,15 @@ def outputs(out: Path, language: str) -> dict[str, Path]:
     return {"handout": out / f"{language}/pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--{language}.pdf",
             "booklet": out / f"{language}/booklets/by-condition/all-compounds--liver-cancer--{language}.pdf",
             "epub": out / f"{language}/epub/by-condition/all-compounds--liver-cancer--{language}.epub"}
+
+
+def test_each_pdf_names_its_language_in_the_catalog_and_the_xmp(editions):
+    for lang in LANGUAGES:
+        for kind in ("handout", "booklet"):
+            reader = PdfReader(outputs(editions, lang)[kind])
+            xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+            assert reader.trailer["/Root"]["/Lang"] == lang
+            assert re.search(r"<dc:language>\s*<rdf:Bag>\s*<rdf:li>" + re.escape(lang) + "</rdf:li>", xmp), (lang, kind)
 
 
 @pytest.mark.skipif(shutil.which("outloud") is None, reason="outloud (pip install outloud) is not installed")
