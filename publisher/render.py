@@ -16,7 +16,7 @@ from .brand import Brand
 from .bundles import Bundle
 from .catalog import Review, Site
 from .resources import LAYOUTS
-from .template_i18n import is_rtl, long_date, po_path, script_fonts, template_translations
+from .template_i18n import is_rtl, long_date, po_path, script_fonts, script_of, template_translations
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 
@@ -39,7 +39,7 @@ def make_environment() -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_null_translations(newstyle=True)
-    env.globals.update(rtl=False, fonts=())
+    env.globals.update(rtl=False, fonts=(), script=None)
     env.filters["longdate"] = long_date
     env.filters["qr"] = qr_svg
     return env
@@ -70,7 +70,7 @@ class Renderer(RenderSettings):
         self.env.install_gettext_translations(template_translations(language), newstyle=True)
         wording = language if po_path(language).is_file() else "en"  # a date reads like its sentence
         self.env.filters["longdate"] = lambda value: long_date(value, wording)
-        self.env.globals.update(rtl=is_rtl(language), fonts=script_fonts(language))
+        self.env.globals.update(rtl=is_rtl(language), fonts=script_fonts(language), script=script_of(language))
 
     @classmethod
     def create(cls, site: Site, paper: str | None = None, duplex: bool = False,

@@ -23,6 +23,13 @@ FONTS = STYLES / "fonts"
 WEB_FONTS = FONTS / "web"  # WOFF2 subsets for the HTML handouts (publisher/webfonts.py)
 PRINT_FONTS_CSS = STYLES / "print-fonts.css"
 WEB_FONTS_CSS = STYLES / "web-fonts.css"
+
+
+def script_web_fonts_css(script: str) -> Path:
+    """``zh`` -> the stylesheet serving that script's WOFF2 chunks (publisher/webfonts.py)."""
+    return STYLES / f"web-fonts-{script}.css"
+
+
 HANDOUT_CSS = STYLES / "handout.css"
 BOOKLET_CSS = STYLES / "booklet.css"
 EPUB_CSS = STYLES / "epub.css"

@@ -51,8 +51,14 @@ def is_rtl(language: str) -> bool:
     return Locale.parse(language, sep="-").character_order == "right-to-left"
 
 
+def script_of(language: str) -> str | None:
+    """``zh-Hans`` -> ``zh``: the key of the faces the language needs, if any."""
+    key = Locale.parse(language, sep="-").language
+    return key if key in SCRIPT_FONTS else None
+
+
 def script_fonts(language: str) -> tuple[str, ...]:
-    return SCRIPT_FONTS.get(Locale.parse(language, sep="-").language, ())
+    return SCRIPT_FONTS.get(script_of(language), ())
 
 
 def fingerprint_parts(language: str) -> tuple[bytes, ...]:

@@ -227,3 +227,25 @@ def test_epub_mixes_with_other_formats(tmp_path, fmt):
     report = build(ROOT / "catalog", tmp_path, formats=fmt, conditions=["psoriasis"])
     assert "epub" in report.formats
     assert (tmp_path / "epub/by-condition/all-compounds--psoriasis.epub").is_file()
+
+
+def test_arabic_cover_words_are_shaped_joined_and_laid_right_to_left():
+    from publisher.outputs.epub_cover import draw_cover, font, layout
+
+    (run,), width = layout("سرطان الكبد", "bold", 44, 0, rtl=True)
+    assert run.face == "NotoSansArabic-Bold.ttf" and run.joined and run.rtl
+    names = [font(run.face).getGlyphName(gid) for gid, _, _ in run.glyphs]
+    # joined forms left to right on the page: the last letter (final dal) first, the first (initial seen) last
+    assert names == ["uniFEAA", "uniFE92", "uniFEDC", "uniFEDF", "uni0627", "space",
+                     "uni0646", "uniFE8E", "uniFEC3", "uniFEAE", "uniFEB3"]
+    assert [x for _, x, _ in run.glyphs] == sorted(x for _, x, _ in run.glyphs) and 220 < width < 260
+    # a Latin name inside Arabic keeps its own order, left of the Arabic words that come first
+    latin, arabic = layout("فريق أبحاث Insight Swarm", "bold", 28, 0, rtl=True)[0]
+    assert (latin.text, latin.rtl, arabic.text, arabic.rtl) == ("Insight Swarm", False, "فريق أبحاث ", True)
+    assert latin.x < arabic.x
+    svg, png = draw_cover('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="900">'
+                          '<text x="560" text-anchor="end" y="320" font-size="44" font-weight="bold">سرطان الكبد</text></svg>')
+    ink = Image.open(io.BytesIO(png)).convert("L").point(lambda v: 255 if v < 128 else 0).getbbox()
+    assert 1100 <= ink[2] <= 1120 and abs((ink[2] - ink[0]) - 2 * width) < 12  # right-aligned at 560 pt, twice the size
+    xs = [float(v) for v in re.findall(r"M(-?[\d.]+)", ET.fromstring(svg).find("svg:path", NS).get("d"))]
+    assert 300 < min(xs) and max(xs) <= 560

@@ -111,7 +111,7 @@ def test_chinese_and_arabic_editions_from_the_cli(tmp_path):
         assert "Script-Vendored" in names
     assert PdfReader(arabic).trailer["/Root"]["/Lang"] == "ar"
     html = (out / "ar/html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--ar.html").read_text(encoding="utf-8")
-    assert 'dir="rtl"' in html and (out / "ar/html/_assets/fonts/NotoSansArabic-Regular.ttf").is_file()
+    assert 'dir="rtl"' in html and (out / "ar/html/_assets/fonts/web/ar/NotoSansArabic-Regular-all.woff2").is_file()
     with zipfile.ZipFile(out / "ar/epub/by-condition/all-compounds--liver-cancer--ar.epub") as book:
         opf = book.read("EPUB/content.opf").decode("utf-8")
     assert re.search(r'<spine[^>]*page-progression-direction="rtl"', opf) and 'xml:lang="ar"' in opf

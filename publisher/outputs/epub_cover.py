@@ -1,12 +1,15 @@
 """The EPUB cover in the book's own typeface, in every reader: the words of ``cover.svg.j2``
-drawn as outlines of Atkinson Hyperlegible, and the same cover as a PNG for EPUB 2 readers.
+drawn as outlines of Atkinson Hyperlegible (Noto for Chinese and Arabic), and the same cover as
+a PNG for EPUB 2 readers.
 
 Outlines rather than embedded fonts: a cover is shown as an image (``<img>``, library
 thumbnails, store listings), and an SVG loaded as an image fetches no font file, while
 support for fonts inlined in it varies. Paths look the same everywhere and weigh less than
 two font subsets; the SVG keeps its ``<title>`` and the cover page its alt text, and the
-title page carries the same words as text. The PNG is drawn by Pillow's own FreeType with
-the same fonts at the same glyph positions: no system library, the same bytes every build.
+title page carries the same words as text. HarfBuzz (uharfbuzz) shapes each run of one face
+and direction, so Arabic letters join and right-to-left runs read right to left (a small bidi
+pass orders the runs). The PNG is drawn by Pillow's own FreeType with the same fonts at the
+same positions: the same bytes every build.
 
 The template may use ``rect`` and ``text`` (x, y, font-size, font-weight, letter-spacing,
 fill) only; a line wider than the page's margins is scaled down to fit.
@@ -15,6 +18,7 @@ fill) only; a line wider than the page's margins is scaled down to fit.
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,10 +31,11 @@ from fontTools.ttLib import TTFont
 from ..resources import FONTS
 
 SVG = "http://www.w3.org/2000/svg"
-FACES = {"bold": ("AtkinsonHyperlegible-Bold.ttf", "DejaVuSans-Bold.ttf", "NotoSansSC-Bold.otf",
-                  "NotoSansArabic-Bold.ttf"),
-         "normal": ("AtkinsonHyperlegible-Regular.ttf", "DejaVuSans.ttf", "NotoSansSC-Regular.otf",
-                    "NotoSansArabic-Regular.ttf")}
+# Atkinson first; Arabic letters in the face the book's Arabic pages use, not DejaVu's.
+FACES = {"bold": ("AtkinsonHyperlegible-Bold.ttf", "NotoSansArabic-Bold.ttf", "DejaVuSans-Bold.ttf",
+                  "NotoSansSC-Bold.otf"),
+         "normal": ("AtkinsonHyperlegible-Regular.ttf", "NotoSansArabic-Regular.ttf", "DejaVuSans.ttf",
+                    "NotoSansSC-Regular.otf")}
 PNG_SCALE = 2  # 1200 x 1800 pixels for a 600 x 900 cover
 
 
@@ -44,24 +49,118 @@ def font(name: str) -> TTFont:
     return TTFont(FONTS / name)
 
 
-@dataclass(frozen=True)
-class Glyph:
-    face: str  # font file name
-    name: str  # glyph name in that font
-    char: str
-    x: float   # pen position, in cover units
+@lru_cache(maxsize=None)
+def shaper(name: str):
+    import uharfbuzz as hb
+
+    return hb.Font(hb.Face((FONTS / name).read_bytes()))
 
 
-def layout(text: str, weight: str, size: float, spacing: float) -> tuple[list[Glyph], float]:
-    """Each character on Atkinson, or DejaVu for what Atkinson lacks; positions from the
-    fonts' advance widths plus letter-spacing. Returns the glyphs and the line's width."""
-    glyphs, x = [], 0.0
+def face_of(char: str, weight: str, previous: str | None) -> str:
+    """Atkinson, else the first vendored face that has ``char``; a space, mark or punctuation
+    stays on the face before it when that face has it (one Arabic or Chinese run, one shape)."""
+    has = [f for f in FACES[weight] if ord(char) in font(f).getBestCmap()]
+    if previous in has and unicodedata.category(char)[0] in "MPZ":
+        return previous
+    return has[0] if has else FACES[weight][0]
+
+
+def levels(text: str, rtl: bool) -> list[int]:
+    """Bidi embedding levels (Unicode's algorithm without explicit embeddings): right-to-left
+    letters odd, left-to-right ones and numbers even and above them; neutrals take their
+    neighbours' direction when both agree, else the paragraph's."""
+    kinds = []
+    strong = "R" if rtl else "L"
     for char in text:
-        face = next((f for f in FACES[weight] if ord(char) in font(f).getBestCmap()), FACES[weight][0])
-        name = font(face).getBestCmap().get(ord(char), ".notdef")
-        glyphs.append(Glyph(face, name, char, x))
-        x += font(face)["hmtx"][name][0] * size / font(face)["head"].unitsPerEm + spacing
-    return glyphs, x - spacing if glyphs else 0.0
+        bidi = unicodedata.bidirectional(char)
+        kind = "R" if bidi in ("R", "AL") else "L" if bidi == "L" else "N" if bidi in ("EN", "AN") else ""
+        if kind == "N" and strong == "L":
+            kind = "L"  # W7: a number after left-to-right text is part of it
+        strong = kind if kind in ("L", "R") else strong
+        kinds.append(kind)
+    edge = "R" if rtl else "L"
+    for i, kind in enumerate(kinds):
+        if not kind:
+            before = next((k for k in reversed(kinds[:i]) if k), edge)
+            after = next((k for k in kinds[i + 1:] if k), edge)
+            before, after = ("R" if k == "N" else k for k in (before, after))
+            kinds[i] = before if before == after else edge
+    table = {"L": 2, "R": 1, "N": 2} if rtl else {"L": 0, "R": 1, "N": 2}
+    return [table[k] for k in kinds]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One face, one direction: shaped as one, drawn whole when its script joins its letters."""
+    face: str
+    text: str
+    x: float  # left edge, in cover units
+    glyphs: tuple[tuple[int, float, float], ...]  # glyph id, x, y offset (up)
+    clusters: tuple[tuple[str, float], ...]  # the characters of each cluster, and its pen x
+    rtl: bool
+    joined: bool
+
+
+JOINING_SCRIPTS = {"Arab", "Syrc", "Nkoo", "Mong", "Adlm", "Rohg", "Mand"}
+
+
+def runs(text: str, weight: str, rtl: bool) -> list[tuple[str, str, int]]:
+    """``text`` cut where its face or bidi level changes, in visual order: (face, text, level)."""
+    found: list[list] = []
+    face = None
+    for char, level in zip(text, levels(text, rtl)):
+        face = face_of(char, weight, face)
+        if found and found[-1][0] == face and found[-1][2] == level:
+            found[-1][1] += char
+        else:
+            found.append([face, char, level])
+    for top in range(max((r[2] for r in found), default=0), 0, -1):  # rule L2
+        i = 0
+        while i < len(found):
+            if found[i][2] >= top:
+                j = i
+                while j < len(found) and found[j][2] >= top:
+                    j += 1
+                found[i:j] = found[i:j][::-1]
+                i = j
+            i += 1
+    return [tuple(r) for r in found]
+
+
+def shape(face: str, text: str, rtl: bool, size: float, spacing: float, x: float) -> tuple[Run, float]:
+    """HarfBuzz's glyphs and positions for one run starting at ``x``; letter-spacing after each
+    cluster, except in scripts whose letters join. Returns the run and where the next begins."""
+    import uharfbuzz as hb
+
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    buf.direction = "rtl" if rtl else "ltr"
+    hb.shape(shaper(face), buf)
+    joined = buf.script in JOINING_SCRIPTS
+    scale, start = size / font(face)["head"].unitsPerEm, x
+    glyphs, clusters = [], []
+    infos, positions = buf.glyph_infos, buf.glyph_positions
+    ends = sorted({i.cluster for i in infos} | {len(text)})
+    for n, (info, pos) in enumerate(zip(infos, positions)):
+        if n == 0 or info.cluster != infos[n - 1].cluster:
+            end = ends[ends.index(info.cluster) + 1]
+            clusters.append((text[info.cluster:end], x))
+        glyphs.append((info.codepoint, x + pos.x_offset * scale, pos.y_offset * scale))
+        x += pos.x_advance * scale
+        if not joined and (n + 1 == len(infos) or infos[n + 1].cluster != info.cluster):
+            x += spacing
+    return Run(face, text, start, tuple(glyphs), tuple(clusters), rtl, joined), x
+
+
+def layout(text: str, weight: str, size: float, spacing: float, rtl: bool = False) -> tuple[list[Run], float]:
+    """The line's runs left to right, and its width (no letter-spacing after the last letter)."""
+    shaped, x = [], 0.0
+    for face, part, level in runs(text, weight, rtl):
+        run, x = shape(face, part, level % 2 == 1, size, spacing, x)
+        shaped.append(run)
+    trailing = spacing if shaped and not shaped[-1].joined else 0.0
+    return shaped, x - trailing if shaped else 0.0
 
 
 @dataclass(frozen=True)
@@ -70,23 +169,25 @@ class Line:
     y: float
     size: float
     fill: str
-    glyphs: list[Glyph]
+    runs: list[Run]
 
 
 def lines(root: ET.Element, width: float) -> list[Line]:
-    """The template's ``text`` elements, laid out; too wide a line shrinks to the margins."""
+    """The template's ``text`` elements, laid out; too wide a line shrinks to the margins.
+    ``text-anchor="end"`` marks a right-to-left line: aligned right, its paragraph RTL."""
     out = []
     for text in root.iter(f"{{{SVG}}}text"):
         x, size = float(text.get("x")), float(text.get("font-size"))
         spacing = float(text.get("letter-spacing", 0))
         weight = "bold" if text.get("font-weight") == "bold" else "normal"
-        glyphs, advance = layout(text.text or "", weight, size, spacing)
+        rtl = text.get("text-anchor") == "end"
+        shaped, advance = layout(text.text or "", weight, size, spacing, rtl)
         room = width - 2 * min(x, width - x)  # the same margin on both sides
         if advance > room:
             size, spacing = size * room / advance, spacing * room / advance
-            glyphs, advance = layout(text.text or "", weight, size, spacing)
-        start = x - advance if text.get("text-anchor") == "end" else x  # right-to-left covers
-        out.append(Line(start, float(text.get("y")), size, text.get("fill", "#000000"), glyphs))
+            shaped, advance = layout(text.text or "", weight, size, spacing, rtl)
+        start = x - advance if rtl else x
+        out.append(Line(start, float(text.get("y")), size, text.get("fill", "#000000"), shaped))
     return out
 
 
@@ -97,11 +198,13 @@ def number(value: float) -> str:
 def outline(line: Line) -> str:
     """One line of text as one SVG path's ``d``: every glyph moved to its place, y flipped."""
     d = []
-    for g in line.glyphs:
-        scale = line.size / font(g.face)["head"].unitsPerEm
-        pen = SVGPathPen(font(g.face).getGlyphSet(), ntos=number)
-        font(g.face).getGlyphSet()[g.name].draw(TransformPen(pen, (scale, 0, 0, -scale, line.x + g.x, line.y)))
-        d.append(pen.getCommands())
+    for run in line.runs:
+        scale, glyph_set = line.size / font(run.face)["head"].unitsPerEm, font(run.face).getGlyphSet()
+        for gid, x, rise in run.glyphs:
+            pen = SVGPathPen(glyph_set, ntos=number)
+            glyph_set[font(run.face).getGlyphName(gid)].draw(
+                TransformPen(pen, (scale, 0, 0, -scale, line.x + x, line.y - rise)))
+            d.append(pen.getCommands())
     return "".join(d)
 
 
@@ -128,7 +231,8 @@ def pil_font(face: str, size: int):
 
 
 def png(root: ET.Element, laid: list[Line]) -> bytes:
-    """The same cover as a PNG: the template's rectangles, then every glyph where the SVG has it."""
+    """The same cover as a PNG: the template's rectangles, then each cluster where the SVG has
+    it; a run whose letters join is drawn whole, shaped by Pillow's own HarfBuzz the same way."""
     from PIL import Image, ImageDraw
 
     s = PNG_SCALE
@@ -139,9 +243,14 @@ def png(root: ET.Element, laid: list[Line]) -> bytes:
         draw.rectangle((x, y, x + float(rect.get("width")) * s - 1, y + float(rect.get("height")) * s - 1),
                        fill=rect.get("fill", "#000000"))
     for line in laid:
-        for g in line.glyphs:
-            draw.text(((line.x + g.x) * s, line.y * s), g.char, font=pil_font(g.face, round(line.size * s)),
-                      fill=line.fill, anchor="ls")
+        for run in line.runs:
+            face = pil_font(run.face, round(line.size * s))
+            if run.joined:  # needs Pillow's libraqm (FriBiDi comes with Pango, WeasyPrint's own)
+                draw.text(((line.x + run.x) * s, line.y * s), run.text, font=face, fill=line.fill,
+                          anchor="ls", direction="rtl" if run.rtl else "ltr")
+                continue
+            for text, x in run.clusters:
+                draw.text(((line.x + x) * s, line.y * s), text, font=face, fill=line.fill, anchor="ls")
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..catalog import Review
 from ..render import Renderer, RenderSettings
-from ..template_i18n import FONTS, script_fonts
-from ..resources import HANDOUT_CSS, LARGE_PRINT_CSS, STYLES, WEB_FONTS, WEB_FONTS_CSS
+from ..template_i18n import script_of
+from ..resources import HANDOUT_CSS, LARGE_PRINT_CSS, STYLES, WEB_FONTS, WEB_FONTS_CSS, script_web_fonts_css
 from . import Target, review_path, variant
 
 ASSETS = "html/_assets"  # '_' cannot start a slug, so this never meets a compound folder
@@ -32,7 +32,8 @@ class HtmlOutput:
 
     @classmethod
     def targets(cls, reviews: list[Review], settings: RenderSettings) -> list[Target]:
-        scripts = [FONTS / name for name in script_fonts(settings.site.language)]  # zh, ar: their own faces
+        script = script_of(settings.site.language)  # zh, ar: WOFF2 chunks of their own faces
+        scripts = [script_web_fonts_css(script), *sorted((WEB_FONTS / script).glob("*.woff2"))] if script else []
         assets = [Target(f"{ASSETS}/{p.relative_to(STYLES).as_posix()}", asset=p)
                   for p in [*cls.styles(settings.large_print), *scripts]]
         named = variant(settings)
