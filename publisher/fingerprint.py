@@ -100,7 +100,8 @@ class Fingerprints:
         key = tuple(sources.items())
         if key not in self._sources:
             self._sources[key] = _digest(*(part for path in sorted(sources) for part in (path, sources[path])))
-        return _digest(self.base, self.format_digest(output), target.path, self._sources[key])
+        return _digest(self.base, self.format_digest(output), target.path, self._sources[key],
+                       " ".join(target.languages))  # a portal page's links to its other languages
 
     def _review(self, review) -> str:
         """A review's digest, from its compound's and condition's (shared by many reviews,

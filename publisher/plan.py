@@ -18,6 +18,7 @@ from typing import Iterable
 
 from .brand import load_brand
 from .catalog import Catalog, Review, load_catalog, release_problems
+from .editions import Editions
 from .errors import CatalogError, ReleaseError, SelectionError
 from .fingerprint import Fingerprints
 from .formats import OUTPUTS, is_derived
@@ -122,6 +123,7 @@ def plan(options: BuildOptions, language: str | None = None, catalog: Catalog | 
     neighbours = {} if options.large_print else {
         f"large-print/{p}": e for p, e in Manifest.load(root / "large-print").entries.items()}
     fingerprints = Fingerprints(make_environment(), settings)
+    editions = Editions(options, catalog.site, language)  # which languages a portal page can link
 
     def step(name: str, target: Target, fingerprint: str, sources: tuple[str, ...] = ()) -> Step:
         reason = manifest.reason(target.path, fingerprint) or ("forced" if options.force else None)
@@ -146,6 +148,7 @@ def plan(options: BuildOptions, language: str | None = None, catalog: Catalog | 
         owned = sorted(prints)  # a derived format reads earlier formats, never itself
         for target in targets[name]:
             if name in options.formats or target.path in manifest.entries:
+                target = editions.mark(cls, name, target)
                 sources = tuple(p for p in cls.sources(target, owned) if p in prints)
                 fingerprint = fingerprints.derived(cls, target, {p: prints[p] for p in sources})
                 steps.append(step(name, target, fingerprint, sources))
