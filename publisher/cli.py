@@ -289,12 +289,15 @@ def translations_update_command(catalog, language_tags):
 @_field_option("edition")
 @_field_option("paper")
 @_field_option("formats")
+@click.option("--language", metavar="L", help="Preview this language edition (default: the catalog's own, "
+                                              "the first in site.yaml's languages).")
+@_field_option("allow_incomplete")
 @click.option("--out", metavar="DIR", help="Build into DIR and keep it (default: a private folder, removed on exit).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but loopback makes the preview reachable from other machines.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
-def serve_command(out, host, port, open_browser, **options):
+def serve_command(out, language, host, port, open_browser, **options):
     """Preview: build, serve and rebuild on every change; open pages reload by themselves.
 
     HTML comes first, so an edited page is back within a second; PDFs, booklets, EPUBs and
@@ -302,5 +305,5 @@ def serve_command(out, host, port, open_browser, **options):
     """
     from .serve import serve
 
-    settings = BuildOptions(**options, **({"out": out} if out else {}))
+    settings = BuildOptions(**options, languages=(language,) if language else (), **({"out": out} if out else {}))
     serve(settings, host, port, open_browser, private=out is None)

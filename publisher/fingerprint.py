@@ -121,7 +121,10 @@ class Fingerprints:
         return self._how(output) + subject[:32]
 
     def derived(self, output, target: Target, sources: str) -> str:
-        """A derived output: its own format and options, and its sources' digest (``sources``)."""
+        """A derived output: its own format and options, its sources' digest (``sources``)
+        and, for a portal page, the languages it links."""
+        if target.languages:
+            sources = _digest(sources, " ".join(target.languages))
         return self._how(output) + sources[:32]
 
     def _how(self, output) -> str:

@@ -20,6 +20,7 @@ from typing import Iterable
 
 from .brand import load_brand
 from .catalog import Catalog, Review, load_catalog, release_problems
+from .editions import Editions
 from .errors import CatalogError, ReleaseError, SelectionError
 from .fingerprint import Fingerprints
 from .formats import OUTPUTS, is_derived
@@ -144,6 +145,7 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) 
     neighbours = {} if options.large_print else {
         f"large-print/{p}": e for p, e in Manifest.load(root / "large-print").entries.items()}
     fingerprints = Fingerprints(make_environment(), settings)
+    editions = Editions(options, catalog.site, language)  # which languages a portal page can link
 
     def step(name: str, target: Target, fingerprint: str, sources: tuple[str, ...] = ()) -> Step:
         reason = manifest.reason(target.path, fingerprint) or ("forced" if options.force else None)
@@ -170,6 +172,7 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) 
         read: dict[tuple, tuple] = {}  # catalog-wide pages read the same files: look once
         for target in targets[name]:
             if name in options.formats or target.path in manifest.entries:
+                target = editions.mark(cls, name, target)
                 wanted = cls.sources(target, owned)
                 if wanted not in read:
                     present = tuple(filter(prints.__contains__, wanted))

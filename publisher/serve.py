@@ -41,10 +41,11 @@ from starlette.responses import FileResponse, HTMLResponse, Response, StreamingR
 from starlette.routing import Route
 
 from .build import execute
+from .catalog import load_catalog
 from .errors import ProblemsError, PublisherError
 from .manifest import Manifest
 from .options import BuildOptions
-from .plan import plan
+from .plan import plan, plans
 from .resources import LAYOUTS, STYLES
 
 EVENTS = "/_publisher/events"
@@ -236,7 +237,7 @@ class Builder(threading.Thread):
             self._stop_background()
 
     def _outputs(self) -> dict[str, str]:
-        return {p: e["sha256"] for p, e in Manifest.load(self.options.root).entries.items()}
+        return {p: e["sha256"] for p, e in Manifest.load(self.preview.root).entries.items()}
 
     def _publish_since(self, before: dict[str, str]) -> None:
         after = self._outputs()
@@ -250,7 +251,9 @@ class Builder(threading.Thread):
     def _build_html(self) -> None:
         before = self._outputs()
         try:
-            execute(plan(self.html), self._check)
+            made = plans(self.html)[0] if self.options.languages else plan(self.html)
+            self.preview.root = made.root.resolve()  # the language's folder: site.yaml says where
+            execute(made, self._check)
             self.problems = []
         except _Superseded:
             pass
@@ -271,6 +274,8 @@ class Builder(threading.Thread):
                    "--out", str(o.out), "--format", ",".join(self.rest), "--edition", o.edition]
         command += ["--paper", o.paper] if o.paper else []
         command += ["--brand", str(o.brand)] if o.brand else []
+        command += [f"--language={language}" for language in o.languages]
+        command += ["--allow-incomplete"] if o.allow_incomplete else []
         # This very publisher package, even when another one is installed.
         here = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
@@ -392,6 +397,19 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _root(options: BuildOptions) -> Path:
+    """The folder the preview serves: its one language's (``--language``; default the catalog's
+    own). Every build says it again (``Plan.root``), so a catalog broken at the start does no harm."""
+    if not options.languages:
+        return options.root
+    try:
+        first = load_catalog(options.catalog).site.languages[0]
+    except PublisherError:
+        first = None
+    language = options.languages[0]
+    return options.root if language == first else options.out / language / options.root.relative_to(options.out)
+
+
 def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
           private: bool = False) -> None:
     """Build ``options`` into ``options.out``, serve it and keep it up to date until Ctrl-C;
@@ -400,7 +418,8 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open
     if private:
         options = dataclasses.replace(options, out=Path(tempfile.mkdtemp(prefix="publisher-serve-")))
     url = f"http://{f'[{host}]' if ':' in host else host}:{sock.getsockname()[1]}/"
-    preview = Preview(options.root)
+    root = _root(options)
+    preview = Preview(root)
     builder = Builder(options, preview)
     stop_watching = threading.Event()
     watcher = threading.Thread(target=_watch, args=(options, builder.changed, stop_watching),
@@ -415,7 +434,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
         yield
 
-    print(f"serving {options.root} at {url} (Ctrl-C to stop)", flush=True)
+    print(f"serving {root} at {url} (Ctrl-C to stop)", flush=True)
     if not is_loopback(host):
         print(f"warning: listening on {host}: anyone who can reach this machine on port "
               f"{sock.getsockname()[1]} can read the preview", file=sys.stderr, flush=True)

@@ -30,10 +30,10 @@ WAIT = 60  # seconds: a bound on waits, never a measure
 class Server:
     """``python -m publisher serve`` on a free port, as a writer would start it."""
 
-    def __init__(self, tmp_path: Path, *extra: str):
+    def __init__(self, tmp_path: Path, *extra: str, site: dict | None = None):
         self.catalog = make_catalog(tmp_path / "catalog", compounds={"low-dose-naltrexone": LDN},
                                     conditions=CONDITIONS,
-                                    site={"publisher": "Test Press", "edition_date": "2026-01-01"})
+                                    site={"publisher": "Test Press", "edition_date": "2026-01-01", **(site or {})})
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -190,6 +190,21 @@ def test_nothing_outside_the_output_folder_is_served(tmp_path):
     finally:
         assert running.stop() == 0
     assert out.is_dir()  # --out is kept
+
+
+def test_one_language_edition_is_previewed_from_its_own_folder(tmp_path):
+    out = tmp_path / "out"
+    running = Server(tmp_path, "--out", str(out), "--language", "es", "--allow-incomplete",
+                     site={"languages": ["en", "es"]})  # no es.po: every catalog string stays English
+    try:
+        assert running.root == out / "es"
+        status, page = running.get(PAGE.format("gout").replace(".html", "--es.html"))
+        assert status == 200 and '<html lang="es">' in page and "Revisión de la investigación" in page
+        # the rest, in the background, is Spanish only too
+        wait_until(lambda: (out / "es/pdf/low-dose-naltrexone/low-dose-naltrexone--gout--es.pdf").is_file())
+        assert not (out / "html").exists() and not (out / "pdf").exists()
+    finally:
+        assert running.stop() == 0
 
 
 def test_ctrl_c_stops_it_with_no_child_left(server):

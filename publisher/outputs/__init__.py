@@ -27,6 +27,7 @@ class Target:
     asset: Path | None = None
     sources: tuple[str, ...] = ()  # a derived output's fixed sources, where they are known up front
     group: tuple[Bundle, ...] = ()  # what a catalog-wide page (index, feed) lists
+    languages: tuple[str, ...] = ()  # a portal page: the language editions that have it (the plan's)
     inputs: dict[str, "Source"] | None = field(default=None, compare=False, repr=False)
 
 

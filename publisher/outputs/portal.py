@@ -3,7 +3,8 @@ made from the documents the build made, so it can be served from any host or ope
 
 Three derived outputs, each made after what it reads: first-page previews (from the PDFs),
 zip bundles (from the PDFs and EPUBs), then the pages, feed and index that list them all.
-Only the standard edition has a portal; its pages link the large-print files when built.
+Only the standard edition has a portal; its pages link the large-print files when built,
+and the same page in the other languages that have it.
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ import functools
 import io
 import json
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from babel import Locale
 from markupsafe import Markup
 
 from .. import __version__
 from ..bundles import Bundle, bundles
-from ..catalog import Review
+from ..catalog import Review, Site
 from ..render import Renderer, RenderSettings
 from ..resources import STYLES
+from ..template_i18n import is_rtl
 from . import Source, Target, bundle_path, review_path, variant
 
 PREVIEW_WIDTH = 480  # px: sharp on a phone's card, about 20 KB as 16-grey PNG
@@ -170,6 +174,7 @@ class PortalOutput:
 
     name = "portal"
     templates = ("portal/index.html.j2", "portal/bundle.html.j2", "portal/opds.xml.j2", "portal/sitemap.xml.j2")
+    links_languages = True  # each page links itself in the other languages (the plan says which: editions.py)
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
@@ -210,9 +215,10 @@ class PortalOutput:
             return self._catalog_json(target)
         template = {"index.html": "portal/index.html.j2", "opds.xml": "portal/opds.xml.j2",
                     "sitemap.xml": "portal/sitemap.xml.j2"}.get(target.path, "portal/bundle.html.j2")
-        depth, language = target.path.count("/"), variant(self.renderer)
+        depth, language, site = target.path.count("/"), variant(self.renderer), self.renderer.site
         return self.renderer.env.get_template(template).render(
-            site=self.renderer.site, brand=self.renderer.brand, root="../" * depth, booklet=target.bundle,
+            site=site, brand=self.renderer.brand, root="../" * depth, booklet=target.bundle,
+            editions=editions(target, site), address=functools.partial(address, site),
             groups=target.group, files=_Files(target.inputs), version=__version__,
             handout=functools.partial(handout_files, language=language),
             bundle=functools.partial(bundle_files, language=language)).encode("utf-8")
@@ -229,6 +235,42 @@ class PortalOutput:
                 "bundles": [{"kind": b.kind, "slug": b.slug, "title": self.renderer.phrase("booklet_title", b),
                              "files": files.described(bundle_files(b, language))} for b in target.group]}
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language's version of a portal page: its tag, its own name for itself (Babel's
+    autonym: "Español", "العربية"), its direction, and where it is from this page."""
+
+    tag: str
+    name: str
+    dir: str
+    href: str  # relative to this page: works from disk
+    url: str  # absolute (``hreflang`` wants it) when the site has an address, else ``href``
+    current: bool
+
+
+def editions(target: Target, site: Site) -> list[Edition]:
+    """The page ``target`` in every language that has it (the plan's ``target.languages``),
+    in site.yaml's order: the first is the catalog's own, ``x-default``."""
+    up = "../" * (target.path.count("/") + (site.language != site.languages[0]))
+    made = []
+    for tag in target.languages:
+        locale = Locale.parse(tag, sep="-")
+        name = locale.get_display_name(locale)
+        href = up + _folder(site, tag) + target.path
+        made.append(Edition(tag, name[:1].upper() + name[1:], "rtl" if is_rtl(tag) else "ltr", href,
+                            address(site, target.path, tag) if site.url else href, tag == site.language))
+    return made
+
+
+def address(site: Site, path: str, language: str | None = None) -> str:
+    """The absolute address of ``path`` in one language's folder (default: this build's)."""
+    return f"{site.url.rstrip('/')}/{_folder(site, language or site.language)}{path}"
+
+
+def _folder(site: Site, language: str) -> str:
+    return "" if language == site.languages[0] else f"{language}/"
 
 
 def _bundle_sources(bundle: Bundle, language: str) -> tuple[str, ...]:

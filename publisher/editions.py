@@ -1,0 +1,42 @@
+"""Which language editions hold a portal page, so that its language switcher and ``hreflang``
+links never point at a file that is not there.
+
+A language this build makes will have what this build plans (the same selection, hence the
+same pages) once its format is asked for; any other language has what its folder's manifest
+lists, read-only (as the large-print edition is read for its files). Only the set of languages
+goes into a page's fingerprint, never the other pages' fingerprints: two pages that link each
+other would otherwise remake each other at every build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .catalog import Site
+from .manifest import Manifest
+from .options import BuildOptions
+from .outputs import Target
+
+
+class Editions:
+    def __init__(self, options: BuildOptions, site: Site, language: str):
+        self.options, self.site, self.language = options, site, language
+        self.building = set(options.languages or site.languages)
+        self._entries: dict[str, dict] = {}
+
+    def mark(self, output, name: str, target: Target) -> Target:
+        """``target`` with the languages that have its path, if its format links them."""
+        if (not getattr(output, "links_languages", False) or target.asset is not None
+                or self.options.large_print or len(self.site.languages) < 2):
+            return target
+        found = tuple(lang for lang in self.site.languages
+                      if lang == self.language or self._has(lang, name, target.path))
+        return dataclasses.replace(target, languages=found)
+
+    def _has(self, language: str, name: str, path: str) -> bool:
+        if language in self.building and name in self.options.formats:
+            return True
+        if language not in self._entries:
+            folder = "" if language == self.site.languages[0] else language
+            self._entries[language] = Manifest.load(self.options.out / folder).entries
+        return path in self._entries[language]
