@@ -2,15 +2,19 @@
 question a preview server asks. Target: under 1 s for 10,000 reviews, every format.
 
     python bench/plan.py [COMPOUNDS] [CONDITIONS]      (default 200 x 50 = 10,000 reviews)
+    python bench/plan.py --count [COMPOUNDS] [CONDITIONS]
 
 Making 10,000 PDFs to plan against would take an hour, so the output folder is faked: every
 planned output is a one-byte file recorded in the manifest, which is exactly what the plan
-reads (the manifest, and one stat per output).
+reads (the manifest, and one stat per output). ``--count`` also counts the instructions of
+one plan under cachegrind (a process planning twice minus one planning once), a figure
+the machine's load cannot move; it takes about five minutes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,29 +28,49 @@ from publisher.manifest import NAME  # noqa: E402
 from synthetic import make_catalog  # noqa: E402
 
 
+def fake_folder(folder: Path, compounds: int, conditions: int) -> BuildOptions:
+    """A synthetic catalog and an output folder that holds every output it plans."""
+    catalog = make_catalog(folder / "catalog", compounds, conditions)
+    options = BuildOptions(catalog, folder / "out")
+    first = plan(options)
+    for step in first.steps:  # one byte per output, recorded as made (no fsync: a fake folder)
+        path = options.root / step.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+        first.manifest.record(step.path, step.fingerprint, 1, hashlib.sha256(b"x").hexdigest())
+    (options.root / NAME).write_bytes(first.manifest.text())
+    return options
+
+
 def main(compounds: int = 200, conditions: int = 50) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        catalog = make_catalog(Path(tmp) / "catalog", compounds, conditions)
-        options = BuildOptions(catalog, Path(tmp) / "out")
         started = time.perf_counter()
-        first = plan(options)
-        fresh = time.perf_counter() - started
-        for step in first.steps:  # one byte per output, recorded as made (no fsync: a fake folder)
-            path = options.root / step.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(b"x")
-            first.manifest.record(step.path, step.fingerprint, 1, hashlib.sha256(b"x").hexdigest())
-        (options.root / NAME).write_bytes(first.manifest.text())
-        times = []
+        options = fake_folder(Path(tmp), compounds, conditions)
+        made = time.perf_counter() - started
+        times, outputs = [], []
         for formats in (None, "html"):
             started = time.process_time()
-            again = plan(BuildOptions(catalog, options.out, formats=formats))
+            again = plan(BuildOptions(options.catalog, options.out, formats=formats))
             times.append(time.process_time() - started)
-        assert not again.make, again.summary()
-        print(f"{len(first.reviews):,} reviews, {len(first.steps):,} outputs: plan on an empty folder "
-              f"{fresh:.2f} s wall; nothing changed, CPU seconds with catalog loading: every format "
-              f"{times[0]:.2f} s, HTML only {times[1]:.2f} s")
+            outputs.append(len(again.steps))
+            assert not again.make, again.summary()
+        print(f"{len(again.reviews):,} reviews, {outputs[0]:,} outputs ({made:.1f} s to fake them); nothing "
+              f"changed, CPU seconds with catalog loading: every format {times[0]:.2f} s, HTML only {times[1]:.2f} s")
+        if "--count" in sys.argv:
+            from instructions import instructions
+
+            once, twice = (instructions([sys.executable, __file__, "--plans", str(n), tmp]) for n in (1, 2))
+            print(f"instructions of one plan, every format: {(twice - once) / 1e6:,.0f} M")
+
+
+def plans(times: int, folder: Path) -> None:
+    """Runs under cachegrind: plan ``times`` times against the faked folder."""
+    for _ in range(times):
+        assert not plan(BuildOptions(folder / "catalog", folder / "out")).make
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:3]))
+    if sys.argv[1:2] == ["--plans"]:
+        plans(int(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        main(*[int(a) for a in sys.argv[1:] if a.isdigit()][:2])
