@@ -115,3 +115,23 @@ def test_chinese_and_arabic_editions_from_the_cli(tmp_path):
     with zipfile.ZipFile(out / "ar/epub/by-condition/all-compounds--liver-cancer--ar.epub") as book:
         opf = book.read("EPUB/content.opf").decode("utf-8")
     assert re.search(r'<spine[^>]*page-progression-direction="rtl"', opf) and 'xml:lang="ar"' in opf
+
+
+def test_an_epub_names_its_own_parts_in_its_language(tmp_path):
+    """The table of contents, landmarks and guide are read aloud too: no English word left."""
+    import zipfile
+
+    catalog = Path(shutil.copytree(ROOT / "catalog", tmp_path / "catalog"))
+    site = catalog / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "languages: [en, es]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--catalog", str(catalog), "--out", str(out), "--format", "epub",
+                                       "--condition", "liver-cancer", "--language", "es"])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out / "es/epub/by-condition/all-compounds--liver-cancer--es.epub") as book:
+        nav, opf = (book.read(f"EPUB/{name}").decode("utf-8") for name in ("nav.xhtml", "content.opf"))
+    for spanish in ("<h2>Contenido</h2>", ">Portadilla</a>", "Puntos de referencia", ">Portada</a>"):
+        assert spanish in nav, spanish
+    assert 'title="Portada"' in opf and 'title="Inicio del contenido"' in opf
+    for english in (">Contents<", '"Contents"', "Title page", "Landmarks", "Start of content", ">Cover<", '"Cover"'):
+        assert english not in nav + opf, english

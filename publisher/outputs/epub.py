@@ -13,6 +13,7 @@ the EPUB 2 guide says ``title-page``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import uuid
 import zipfile
@@ -102,9 +103,10 @@ class EpubOutput:
         book.add_item(cover)
         book.add_item(epub.EpubItem(uid="cover-png", file_name="images/cover.png", media_type="image/png", content=png))
         book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-png"})
-        cover_page = self._page(epub, "cover", "cover.xhtml", "Cover", render.epub_cover_page(bundle), style)
+        part = functools.partial(render.phrase, "book_part")  # "Contents", "Title page"... in the book's language
+        cover_page = self._page(epub, "cover", "cover.xhtml", part("cover"), render.epub_cover_page(bundle), style)
         book.add_item(cover_page)
-        title_page = self._page(epub, "title", "title.xhtml", "Title page", render.epub_title(bundle), style)
+        title_page = self._page(epub, "title", "title.xhtml", part("title_page"), render.epub_title(bundle), style)
         book.add_item(title_page)
         chapters = []
         for n, entry in enumerate(bundle.entries, start=1):
@@ -114,10 +116,10 @@ class EpubOutput:
             chapters.append(chapter)
 
         book.toc = [title_page, *chapters]
-        book.guide = [{"type": "cover", "href": "cover.xhtml", "title": "Cover"},
-                      {"type": "title-page", "href": "title.xhtml", "title": "Title page"},
-                      {"type": "text", "href": chapters[0].file_name, "title": "Start of content"}]
-        nav = epub.EpubNav(title="Contents")
+        book.guide = [{"type": "cover", "href": "cover.xhtml", "title": part("cover")},
+                      {"type": "title-page", "href": "title.xhtml", "title": part("title_page")},
+                      {"type": "text", "href": chapters[0].file_name, "title": part("start")}]
+        nav = epub.EpubNav(title=part("contents"))
         nav.add_item(style)
         book.add_item(epub.EpubNcx())
         book.add_item(nav)
@@ -126,7 +128,7 @@ class EpubOutput:
         mark = render.phrase("partial_mark") if site.partial_translation else None
         raw = io.BytesIO()
         epub.write_epub(raw, book, {"mtime": dt.datetime(date.year, date.month, date.day),
-                                    "epub3_landmark": True, "landmark_title": "Landmarks",
+                                    "epub3_landmark": True, "landmark_title": part("landmarks"),
                                     "raise_exceptions": True})
         return repack(raw.getvalue(), date, {"EPUB/content.opf": lambda opf: package_lang(opf, site.language),
                                              "EPUB/nav.xhtml": lambda nav: hidden_landmarks(nav, mark)})
