@@ -88,18 +88,26 @@ def test_dry_run_lists_every_language(bilingual, tmp_path):
     assert any(m["path"].endswith("--es.html") for m in plans[1]["make"])
 
 
+def liver_cancer_in(tmp_path, languages: list[str], formats: str) -> Path:
+    """The shipped catalog's Liver Cancer outputs in ``languages`` (site.yaml lists them after
+    English), built from the CLI; returns the output folder."""
+    catalog = Path(shutil.copytree(ROOT / "catalog", tmp_path / "catalog"))
+    site = catalog / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + f"languages: [en, {', '.join(languages)}]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    chosen = [arg for language in languages for arg in ("--language", language)]
+    result = CliRunner().invoke(main, ["build", "--catalog", str(catalog), "--out", str(out), "--format", formats,
+                                       "--condition", "liver-cancer", *chosen])
+    assert result.exit_code == 0, result.output
+    return out
+
+
 def test_chinese_and_arabic_editions_from_the_cli(tmp_path):
     import re
     import subprocess
     import zipfile
 
-    catalog = Path(shutil.copytree(ROOT / "catalog", tmp_path / "catalog"))
-    site = catalog / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8") + "languages: [en, zh-Hans, ar]\n", encoding="utf-8")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", "--catalog", str(catalog), "--out", str(out), "--format", "html,pdf,epub",
-                                       "--condition", "liver-cancer", "--language", "zh-Hans", "--language", "ar"])
-    assert result.exit_code == 0, result.output
+    out = liver_cancer_in(tmp_path, ["zh-Hans", "ar"], "html,pdf,epub")
     arabic = out / "ar/pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--ar.pdf"
     chinese = out / "zh-Hans/pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--zh-Hans.pdf"
     for pdf in (arabic, chinese):
@@ -121,13 +129,7 @@ def test_an_epub_names_its_own_parts_in_its_language(tmp_path):
     """The table of contents, landmarks and guide are read aloud too: no English word left."""
     import zipfile
 
-    catalog = Path(shutil.copytree(ROOT / "catalog", tmp_path / "catalog"))
-    site = catalog / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8") + "languages: [en, es]\n", encoding="utf-8")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", "--catalog", str(catalog), "--out", str(out), "--format", "epub",
-                                       "--condition", "liver-cancer", "--language", "es"])
-    assert result.exit_code == 0, result.output
+    out = liver_cancer_in(tmp_path, ["es"], "epub")
     with zipfile.ZipFile(out / "es/epub/by-condition/all-compounds--liver-cancer--es.epub") as book:
         nav, opf = (book.read(f"EPUB/{name}").decode("utf-8") for name in ("nav.xhtml", "content.opf"))
     for spanish in ("<h2>Contenido</h2>", ">Portadilla</a>", "Puntos de referencia", ">Portada</a>"):
