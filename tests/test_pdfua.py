@@ -70,6 +70,20 @@ def test_booklet_contents_entry_is_one_link_named_by_its_label(shipped):
     assert all(re.fullmatch(r"[A-Z][^\d].* \d+", name) for name in names), names
 
 
+def test_no_structure_element_is_empty(shipped):
+    """WeasyPrint tags every element, an empty one too (the contents' dotted leader): left in,
+    a screen reader meets a /Span with nothing in it (outloud's TAG-020)."""
+    for path in pdfs(shipped / "pdf", shipped / "booklets"):
+        pending = list(PdfReader(path).trailer["/Root"]["/StructTreeRoot"]["/K"])
+        while pending:
+            element = pending.pop().get_object()
+            if not isinstance(element, dict) or "/S" not in element:  # an MCID or an object reference
+                continue
+            kids = element.get("/K")
+            assert kids not in (None, []) or "/Alt" in element or "/ActualText" in element, (path, element["/S"])
+            pending.extend(kid for kid in (kids if isinstance(kids, list) else [kids]) if hasattr(kid, "get_object"))
+
+
 def text_by_marking(page) -> dict[bool, str]:
     """A page's text split by whether it is shown inside /Artifact marked content (True)."""
     stack, parts = [], {True: [], False: []}

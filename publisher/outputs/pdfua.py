@@ -35,6 +35,7 @@ def finish(document, pdf) -> None:
     """The WeasyPrint finisher: named, printable links, artifact page furniture, dc:language."""
     _describe_links(document)
     _page_furniture_as_artifacts(pdf)
+    _without_empty_elements(pdf)
     _declare_language(pdf, document.metadata.lang)
 
 
@@ -68,6 +69,35 @@ def link_text(box) -> str:
 
     walk(box)
     return " ".join("".join(pieces).split())
+
+
+def _without_empty_elements(pdf) -> None:
+    """Leave out of the structure tree the elements that hold nothing (WeasyPrint tags every
+    element, an empty one too, such as the booklet contents' dotted leader): an assistive
+    technology would meet a /Span with no content (PDF/UA checkers warn, TAG-020)."""
+    import pydyf
+
+    def get(reference):
+        return pdf.objects[int(reference.split()[0])]
+
+    def empty(element) -> bool:
+        kids = element.get("K")  # an array, or one kid: a reference, MCID (0 too) or dictionary
+        return ("S" in element and (kids is None or kids == [])  # a structure element, not an /OBJR
+                and "Alt" not in element and "ActualText" not in element)
+
+    def prune(element) -> None:  # children first: an element left with no kids goes too
+        kids = element.get("K")
+        if not isinstance(kids, pydyf.Array):
+            return
+        refs = [kid for kid in kids if isinstance(kid, bytes)]
+        for kid in refs:
+            prune(get(kid))
+        gone = {kid for kid in refs if empty(get(kid))}
+        for kid in gone:
+            get(kid).clear()  # unreachable now; pydyf cannot free objects in a compressed file
+        element["K"] = pydyf.Array(kid for kid in kids if kid not in gone)
+
+    prune(get(pdf.catalog["StructTreeRoot"]))
 
 
 def _page_furniture_as_artifacts(pdf) -> None:
