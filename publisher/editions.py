@@ -15,7 +15,7 @@ import dataclasses
 from .catalog import Site
 from .manifest import Manifest
 from .options import BuildOptions
-from .outputs import Target
+from .outputs import Target, language_folder
 
 
 class Editions:
@@ -37,6 +37,5 @@ class Editions:
         if language in self.building and name in self.options.formats:
             return True
         if language not in self._entries:
-            folder = "" if language == self.site.languages[0] else language
-            self._entries[language] = Manifest.load(self.options.out / folder).entries
+            self._entries[language] = Manifest.load(self.options.out / language_folder(self.site, language)).entries
         return path in self._entries[language]

@@ -26,7 +26,7 @@ from .fingerprint import Fingerprints
 from .formats import OUTPUTS, is_derived
 from .manifest import Manifest
 from .options import BuildOptions
-from .outputs import Target
+from .outputs import Target, language_folder
 from .render import RenderSettings, make_environment
 
 REASONS = ("new", "changed input", "missing file", "forced")
@@ -137,7 +137,7 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) 
         problems = release_problems(reviews, options.today or dt.date.today())
         if problems:
             raise ReleaseError(problems)
-    root = options.out / (language if language != source else "")
+    root = options.out / language_folder(catalog.site, language)
     brand = load_brand(options.brand) if options.brand is not None else None
     settings = RenderSettings(catalog.site, options.paper or catalog.site.paper, options.duplex, brand,
                               options.large_print)

@@ -49,6 +49,12 @@ def variant(settings) -> str:
     return ("--large-print" if settings.large_print else "") + language
 
 
+def language_folder(site, language: str) -> str:
+    """Where one language's outputs go under the output folder: the catalog's own language
+    at its root (``""``), any other in its own folder (``"es/"``)."""
+    return "" if language == site.languages[0] else f"{language}/"
+
+
 def file_name(stem: str, suffix: str, variant: str = "") -> str:
     """A base name that says what the file is on its own, as an e-mail attachment arrives:
     ``low-dose-naltrexone--liver-cancer--large-print--es.pdf``. Slugs keep it ASCII."""

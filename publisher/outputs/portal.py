@@ -26,7 +26,7 @@ from ..catalog import Review, Site
 from ..render import Renderer, RenderSettings
 from ..resources import STYLES
 from ..template_i18n import is_rtl
-from . import Source, Target, bundle_path, review_path, variant
+from . import Source, Target, bundle_path, language_folder, review_path, variant
 
 PREVIEW_WIDTH = 480  # px: sharp on a phone's card, about 20 KB as 16-grey PNG
 NO_DATE = dt.date(1980, 1, 1)  # zip's own epoch, when the catalog has no date at all
@@ -258,7 +258,7 @@ def editions(target: Target, site: Site) -> list[Edition]:
     for tag in target.languages:
         locale = Locale.parse(tag, sep="-")
         name = locale.get_display_name(locale)
-        href = up + _folder(site, tag) + target.path
+        href = up + language_folder(site, tag) + target.path
         made.append(Edition(tag, name[:1].upper() + name[1:], "rtl" if is_rtl(tag) else "ltr", href,
                             address(site, target.path, tag) if site.url else href, tag == site.language))
     return made
@@ -266,11 +266,7 @@ def editions(target: Target, site: Site) -> list[Edition]:
 
 def address(site: Site, path: str, language: str | None = None) -> str:
     """The absolute address of ``path`` in one language's folder (default: this build's)."""
-    return f"{site.url.rstrip('/')}/{_folder(site, language or site.language)}{path}"
-
-
-def _folder(site: Site, language: str) -> str:
-    return "" if language == site.languages[0] else f"{language}/"
+    return f"{site.url.rstrip('/')}/{language_folder(site, language or site.language)}{path}"
 
 
 def _bundle_sources(bundle: Bundle, language: str) -> tuple[str, ...]:
