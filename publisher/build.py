@@ -107,7 +107,7 @@ def _with_inputs(step: Step, writer: Writer, neighbours: dict[str, dict]):
         entry = writer.manifest.entries.get(path) or neighbours[path]
         data = writer.read(path) if path in writer.manifest.entries and cls.reads(step.target, path) else None
         inputs[path] = Source(entry["size"], entry["sha256"], data)
-    return dataclasses.replace(step.target, inputs=inputs)
+    return step.target._replace(inputs=inputs)
 
 
 def _warn_if_slow_subsetter() -> None:

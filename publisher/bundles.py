@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .catalog import Compound, Condition, Review, Site
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One review inside a bundle: its name in the contents and outline, and its own id prefix
-    (every review reuses the same element ids, which must stay unique in one document)."""
+    (every review reuses the same element ids, which must stay unique in one document). A
+    named tuple: a large catalog's bundles hold two entries per review."""
 
     label: str
     review: Review

@@ -10,7 +10,6 @@ other would otherwise remake each other at every build.
 
 from __future__ import annotations
 
-import dataclasses
 
 from .catalog import Site
 from .manifest import Manifest
@@ -31,7 +30,7 @@ class Editions:
             return target
         found = tuple(lang for lang in self.site.languages
                       if lang == self.language or self._has(lang, name, target.path))
-        return dataclasses.replace(target, languages=found)
+        return target._replace(languages=found)
 
     def _has(self, language: str, name: str, path: str) -> bool:
         if language in self.building and name in self.options.formats:

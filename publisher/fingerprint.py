@@ -13,6 +13,7 @@ import json
 import operator
 import re
 from pathlib import Path
+from typing import Iterable
 
 import jinja2
 
@@ -24,10 +25,9 @@ from .template_i18n import fingerprint_parts
 
 def _digest(*parts: bytes | str) -> str:
     h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
+    for part in parts:  # each part after its length: no two lists of parts hash alike
+        data = part.encode("utf-8") if type(part) is str else part
+        h.update(len(data).to_bytes(8, "big") + data)
     return h.hexdigest()
 
 
@@ -98,7 +98,7 @@ class Fingerprints:
         self._made_by: dict[str, str] = {}
         self._files: dict[Path, str] = {}  # format -> first half of its outputs' fingerprints
         self._templates: dict[str, tuple] = {}  # name -> (source, templates it uses)
-        self._reviews: dict[int, tuple] = {}  # id(record) -> (record, digest): it is in several outputs
+        self._records: dict[int, tuple] = {}  # id(record) -> (record, digest): it is in several outputs
 
     def format_digest(self, output) -> str:
         """Templates and style files (fonts included) one format is made from."""
@@ -133,10 +133,20 @@ class Fingerprints:
         return self._made_by[output.name]
 
     @staticmethod
-    def sources(prints: dict[str, str], paths: tuple[str, ...]) -> str:
-        """The digest of files' paths and fingerprints (C-level joins: a portal's index reads
-        80,000 files; no path or fingerprint has a line break, so the text is unambiguous)."""
-        return _digest("\n".join(paths), "\n".join(map(prints.__getitem__, paths)))
+    def sources(prints: dict[str, str], paths: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+        """Which of ``paths`` have a fingerprint in ``prints`` (the folder will hold them), and
+        the digest of their paths and fingerprints. C-level loops: a portal's pages read
+        80,000 files; no path or fingerprint has a line break, so the text is unambiguous."""
+        found = tuple(map(prints.get, paths))
+        if not all(found):  # some are not there: keep the others
+            paths = tuple(path for path, fingerprint in zip(paths, found) if fingerprint)
+            found = tuple(filter(None, found))
+        return paths, _digest("\n".join(paths), "\n".join(found))
+
+    @staticmethod
+    def joined(digests: Iterable[str]) -> str:
+        """The digest of sources in parts, from each part's ``sources`` digest."""
+        return _digest(*digests)
 
     def _file(self, path: Path) -> str:
         """A project file's digest, read once a plan: formats share fonts of megabytes."""
@@ -146,22 +156,24 @@ class Fingerprints:
 
     def _bundle(self, bundle) -> str:
         """Its name, and each entry's label, id prefix and review (booklet and EPUB share it)."""
-        return self._kept(bundle, lambda: _digest(bundle.kind, self._once(bundle.subject), repr(
+        return self._kept(bundle) or self._keep(bundle, _digest(bundle.kind, self._once(bundle.subject), repr(
             [(e.label, e.prefix, self._review(e.review)) for e in bundle.entries])))
 
     def _review(self, review) -> str:
         """A review's digest, from its compound's and condition's (shared by many reviews,
         hashed once) and its own fields."""
-        return self._kept(review, lambda: _digest(self._once(review.compound), self._once(review.condition),
-                                                  repr(_own_fields(type(review))(review))))
+        return self._kept(review) or self._keep(review, _digest(
+            self._once(review.compound), self._once(review.condition), repr(_own_fields(type(review))(review))))
 
     def _once(self, record) -> str:
-        return self._kept(record, lambda: _digest(_record(record)))
+        return self._kept(record) or self._keep(record, _digest(_record(record)))
 
-    def _kept(self, record, digest) -> str:
-        """``digest()`` of ``record``, computed once: kept by identity, with the record itself
+    def _kept(self, record) -> str | None:
+        """The digest of ``record`` if already made: kept by identity, with the record itself
         so that its id cannot be reused by another object while it is kept."""
-        kept = self._reviews.get(id(record))
-        if kept is None or kept[0] is not record:
-            kept = self._reviews[id(record)] = (record, digest())
-        return kept[1]
+        kept = self._records.get(id(record))
+        return kept[1] if kept is not None and kept[0] is record else None
+
+    def _keep(self, record, digest: str) -> str:
+        self._records[id(record)] = (record, digest)
+        return digest

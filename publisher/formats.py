@@ -1,7 +1,7 @@
 """The output formats by name, in the order they are built and listed.
 
 A *derived* output is made from other outputs' files rather than from the catalog: its
-class has ``sources(target, owned)`` (the outputs it reads) and ``reads(target, path)``
+class has ``sources(target, owned)`` (the outputs it reads, in parts) and ``reads(target, path)``
 (whether it needs a source's bytes, or only its size and hash).
 """
 

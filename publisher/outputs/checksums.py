@@ -32,9 +32,9 @@ class ChecksumsOutput:
         return [Target(NAME)]
 
     @staticmethod
-    def sources(target: Target, owned: tuple[str, ...]) -> tuple[str, ...]:
+    def sources(target: Target, owned: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         """Every other file the build owns (the large-print edition has its own), sorted."""
-        return tuple(sorted(path for path in owned if path != target.path and not path.startswith("large-print/")))
+        return (tuple(sorted(path for path in owned if path != target.path and not path.startswith("large-print/"))),)
 
     @staticmethod
     def reads(target: Target, path: str) -> bool:

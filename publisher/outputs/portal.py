@@ -80,7 +80,7 @@ class _MadeFromFiles:
         return []
 
     @staticmethod
-    def sources(target: Target, owned: tuple[str, ...]) -> tuple[str, ...]:
+    def sources(target: Target, owned: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         return target.sources
 
     @staticmethod
@@ -99,9 +99,9 @@ class PreviewsOutput(_MadeFromFiles):
             return []
         language = variant(settings)
         files = [(r, handout_files(r, language)) for r in reviews]
-        made = [Target(f["preview"], review=r, sources=(f["pdf"],)) for r, f in files]
+        made = [Target(f["preview"], review=r, sources=((f["pdf"],),)) for r, f in files]
         groups = [(b, bundle_files(b, language)) for b in bundles(reviews)]
-        return made + [Target(f["preview"], bundle=b, sources=(f["booklet"],)) for b, f in groups]
+        return made + [Target(f["preview"], bundle=b, sources=((f["booklet"],),)) for b, f in groups]
 
     def make(self, target: Target) -> bytes:
         import pypdfium2
@@ -131,8 +131,8 @@ class ZipsOutput(_MadeFromFiles):
             return []
         language = variant(settings)
         return [Target(files["zip"], bundle=b,
-                       sources=(*(handout_files(e.review, language)["pdf"] for e in b.entries),
-                                files["booklet"], files["epub"]))
+                       sources=((*(handout_files(e.review, language)["pdf"] for e in b.entries),
+                                 files["booklet"], files["epub"]),))
                 for b, files in ((b, bundle_files(b, language)) for b in bundles(reviews))]
 
     def make(self, target: Target) -> bytes:
@@ -189,16 +189,16 @@ class PortalOutput:
             return []
         groups, language = tuple(bundles(reviews)), variant(settings)
         pages = [(b, _bundle_sources(b, language)) for b in groups]
-        whole = tuple(p for _, sources in pages for p in sources)
+        whole = tuple(sources for _, sources in pages)  # every page's sources, page by page
         made = [Target(f"assets/{path.name}", asset=path) for path in PORTAL_ASSETS]
-        made += [Target(bundle_files(b)["page"], bundle=b, sources=sources) for b, sources in pages]
+        made += [Target(bundle_files(b)["page"], bundle=b, sources=(sources,)) for b, sources in pages]
         made += [Target(name, sources=whole, group=groups) for name in ("index.html", "catalog.json", "opds.xml")]
         if settings.site.url:
             made.append(Target("sitemap.xml", sources=whole, group=groups))
         return made
 
     @staticmethod
-    def sources(target: Target, owned: tuple[str, ...]) -> tuple[str, ...]:
+    def sources(target: Target, owned: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         """What the page links (the plan keeps those the folder has: large-print files only
         where that edition was built)."""
         return target.sources
