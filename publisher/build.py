@@ -4,13 +4,13 @@ out of date in worker processes, round by round, and hand every file to the writ
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .formats import OUTPUTS, TYPESET, is_derived
+from .manifest import Entry
 from .options import BuildOptions
 from .outputs import Source
 from .plan import Plan, Step, plans
@@ -96,7 +96,7 @@ def execute(plan: Plan, progress: Progress | None = None) -> BuildReport:
     return report
 
 
-def _with_inputs(step: Step, writer: Writer, neighbours: dict[str, dict]):
+def _with_inputs(step: Step, writer: Writer, neighbours: dict[str, Entry]):
     """A derived output's target, given its sources as now on disk (the large-print edition's
     only by size and hash: that folder has its own writer)."""
     cls = OUTPUTS[step.format]
@@ -106,7 +106,7 @@ def _with_inputs(step: Step, writer: Writer, neighbours: dict[str, dict]):
     for path in step.sources:
         entry = writer.manifest.entries.get(path) or neighbours[path]
         data = writer.read(path) if path in writer.manifest.entries and cls.reads(step.target, path) else None
-        inputs[path] = Source(entry["size"], entry["sha256"], data)
+        inputs[path] = Source(entry.size, entry.sha256, data)
     return step.target._replace(inputs=inputs)
 
 

@@ -25,7 +25,7 @@ from .editions import Editions
 from .errors import CatalogError, ReleaseError, SelectionError
 from .fingerprint import Fingerprints
 from .formats import OUTPUTS, is_derived
-from .manifest import Manifest
+from .manifest import Entry, Manifest
 from .options import BuildOptions
 from .outputs import Target, language_folder
 from .render import RenderSettings, make_environment
@@ -58,7 +58,7 @@ class Plan:
     manifest: Manifest
     steps: list[Step]  # every selected output, in the order they are made
     stale: list[str]  # outputs whose review (or bundle) left the catalog: to remove
-    neighbours: dict[str, dict]  # the large-print edition's outputs, read-only: the portal links them
+    neighbours: dict[str, Entry]  # the large-print edition's outputs, read-only: the portal links them
 
     @property
     def make(self) -> list[Step]:
@@ -168,8 +168,8 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) 
     # Derived outputs read what the folder will hold once the steps above are done. One that
     # is already in the folder is kept true even when its format was not asked for.
     gone = set(stale)
-    prints = {p: e["fingerprint"] for p, e in manifest.entries.items() if p not in gone}
-    prints.update((p, e["fingerprint"]) for p, e in neighbours.items())
+    prints = {p: e.fingerprint for p, e in manifest.entries.items() if p not in gone}
+    prints.update((p, e.fingerprint) for p, e in neighbours.items())
     prints.update((s.path, s.fingerprint) for s in steps)
     for name, cls in OUTPUTS.items():
         if not is_derived(cls):

@@ -237,7 +237,7 @@ class Builder(threading.Thread):
             self._stop_background()
 
     def _outputs(self) -> dict[str, str]:
-        return {p: e["sha256"] for p, e in Manifest.load(self.preview.root).entries.items()}
+        return {p: e.sha256 for p, e in Manifest.load(self.preview.root).entries.items()}
 
     def _publish_since(self, before: dict[str, str]) -> None:
         after = self._outputs()

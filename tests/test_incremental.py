@@ -3,6 +3,7 @@ removed, workers give the same bytes as one process, and a killed build loses no
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from publisher import PublisherError, build
-from publisher.manifest import NAME
+from publisher.manifest import NAME, Manifest
 from publisher.writer import LOCK
 
 from conftest import ROOT
@@ -123,6 +124,23 @@ def test_missing_or_corrupt_manifest_means_a_full_rebuild(built):
         report = build(catalog, out, formats=FORMATS, jobs=1)
         assert sorted(report.built) == sorted(first.built) and report.written == []
     (out / NAME).unlink()
+    assert sorted(build(catalog, out, formats=FORMATS, jobs=1).built) == sorted(first.built)
+
+
+def test_a_format_2_manifest_still_counts_and_damaged_columns_do_not(built):
+    catalog, out, first = built
+    entries = Manifest.load(out).entries
+    assert set(entries) == set(first.built)
+    columns = json.loads((out / NAME).read_text())
+    old = {"format": 2, "outputs": {p: {"fingerprint": e.fingerprint, "size": e.size, "sha256": e.sha256}
+                                    for p, e in entries.items()}}
+    (out / NAME).write_text(json.dumps(old))
+    assert Manifest.load(out).entries == entries
+    assert build(catalog, out, formats=FORMATS, jobs=1).built == []  # upgrading remakes nothing
+    for damage in ({"sizes": columns["sizes"][1:]}, {"sizes": [True] + columns["sizes"][1:]},
+                   {"fingerprints": [None] + columns["fingerprints"][1:]}, {"paths": "pdf"}):
+        (out / NAME).write_text(json.dumps({**columns, **damage}))
+        assert Manifest.load(out).entries == {}
     assert sorted(build(catalog, out, formats=FORMATS, jobs=1).built) == sorted(first.built)
 
 

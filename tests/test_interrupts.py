@@ -5,7 +5,6 @@ reported as itself."""
 from __future__ import annotations
 
 import errno
-import json
 import os
 import signal
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from publisher import PublisherError, build
-from publisher.manifest import NAME
+from publisher.manifest import NAME, Manifest
 
 from helpers import LDN, make_catalog, tree_digests
 
@@ -70,8 +69,8 @@ def test_a_stopped_build_keeps_what_it_finished_and_nothing_else(tmp_path, sig, 
     assert err.splitlines()[-1].startswith("stopped: ") and "finished output(s) kept and recorded" in err
     assert wait_gone(workers) == []
     assert not list(out.rglob("*.tmp"))
-    recorded = json.loads((out / NAME).read_text())["outputs"]
-    assert recorded and all((out / path).stat().st_size == entry["size"] for path, entry in recorded.items())
+    recorded = Manifest.load(out).entries
+    assert recorded and all((out / path).stat().st_size == entry.size for path, entry in recorded.items())
     finished = build(tmp_path / "c", out, formats="pdf", jobs=2)
     assert set(finished.skipped) == set(recorded)  # finished work is not made again
     clean = tmp_path / "clean"
