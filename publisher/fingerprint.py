@@ -96,9 +96,9 @@ class Fingerprints:
         self.base = _digest(__version__, _record(dataclasses.replace(settings, brand=None)),
                             json.dumps(brand.fingerprint() if brand else None, sort_keys=True),
                             *fingerprint_parts(settings.site.language))  # its wording and faces
-        self._formats: dict[str, str] = {}
-        self._made_by: dict[str, str] = {}
-        self._files: dict[Path, str] = {}  # format -> first half of its outputs' fingerprints
+        self._formats: dict[str, str] = {}  # format -> its templates' and styles' digest
+        self._made_by: dict[str, str] = {}  # format -> first half of its outputs' fingerprints
+        self._files: dict[Path, str] = {}  # project file -> digest of its bytes
         self._templates: dict[str, tuple] = {}  # name -> (source, templates it uses)
         self._records: dict[int, tuple] = {}  # id(record) -> (record, digest): it is in several outputs
 

@@ -14,8 +14,8 @@ import datetime as dt
 import difflib
 import gc
 from collections import Counter
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Iterable, NamedTuple
 

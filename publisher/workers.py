@@ -28,6 +28,7 @@ Task = tuple[str, Target]  # (format name, target)
 
 WORKER_DIED = ("a worker process stopped before finishing (killed, or out of memory); "
                "finished outputs are kept: run the build again to complete it")
+WORKERS_WAIT = 30  # seconds a build waits for a Dask scheduler to have a worker, before and during
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -129,6 +130,10 @@ class Pool:
                 self.client = Client(self.scheduler, timeout="10s")
             except OSError as error:
                 raise PublisherError(f"cannot reach the Dask scheduler at {self.scheduler}: {error}") from None
+            if not self._has_workers():  # else the build would wait for ever
+                self.client.close()
+                raise PublisherError(f"the Dask scheduler at {self.scheduler} has no workers (waited "
+                                     f"{WORKERS_WAIT} s): start some with 'dask worker {self.scheduler}'")
             self.jobs = max(1, sum(self.client.nthreads().values()))
             self.executor = self.client.get_executor()
         elif self.jobs > 1:
@@ -147,6 +152,14 @@ class Pool:
         if self.client is not None:
             self.client.close()
 
+    def _has_workers(self) -> bool:
+        """Whether the Dask scheduler has a worker, or gets one within ``WORKERS_WAIT`` s."""
+        try:
+            self.client.wait_for_workers(1, timeout=WORKERS_WAIT)
+        except TimeoutError:
+            return False
+        return True
+
     def run(self, settings: RenderSettings, tasks: list[Task]) -> Iterator[tuple[str, bytes]]:
         """Each task's (path, bytes), in the order they finish."""
         if self.executor is None:
@@ -159,7 +172,10 @@ class Pool:
         pending = {self.executor.submit(make_chunk, settings, c) for c in itertools.islice(queue, 2 * self.jobs)}
         try:
             while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                done, pending = wait(pending, timeout=WORKERS_WAIT, return_when=FIRST_COMPLETED)
+                if not done and self.client is not None and not self._has_workers():
+                    raise PublisherError(f"the Dask scheduler at {self.scheduler} has no workers left; finished "
+                                         "outputs are kept: run the build again once it has some")
                 for future in done:
                     result = future.result()
                     for chunk in itertools.islice(queue, 1):

@@ -218,3 +218,21 @@ def test_unreachable_scheduler_is_a_clean_error(tmp_path):
     catalog = small(tmp_path / "catalog")
     with pytest.raises(PublisherError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1"):
         build(catalog, tmp_path / "out", formats="html", scheduler="tcp://127.0.0.1:1")
+
+
+def test_a_scheduler_without_workers_is_a_clean_error_not_a_hang(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    catalog = small(tmp_path / "catalog")
+    code = ("import publisher.workers as w; w.WORKERS_WAIT = 2\n"
+            "from publisher import PublisherError, build\n"
+            "try:\n"
+            f"    build({str(catalog)!r}, {str(tmp_path / 'out')!r}, formats='pdf', scheduler=__import__('sys').argv[1])\n"
+            "except PublisherError as error:\n"
+            "    print(error)\n")
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=":0") as cluster:
+        address = cluster.scheduler_address
+        # Before the fix the build waited for ever: a time limit makes that a failure, not a stuck run.
+        result = subprocess.run([sys.executable, "-c", code, address], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == (f"the Dask scheduler at {address} has no workers (waited 2 s): "
+                                     f"start some with 'dask worker {address}'"), result.stderr[-2000:]
+    assert not list((tmp_path / "out").rglob("*.pdf"))
