@@ -10,7 +10,6 @@ other would otherwise remake each other at every build.
 
 from __future__ import annotations
 
-
 from .catalog import Site
 from .manifest import Manifest
 from .options import BuildOptions

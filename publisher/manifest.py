@@ -99,8 +99,8 @@ class Manifest:
     def text(self) -> bytes:
         paths = sorted(self.entries)
         rows = [self.entries[p] for p in paths]
-        data = {"format": FORMAT, "paths": paths, **{name: [row[n] for row in rows]
-                                                     for n, name in enumerate(COLUMNS[1:])}}
+        data = {"format": FORMAT, "paths": paths, "fingerprints": [row.fingerprint for row in rows],
+                "sizes": [row.size for row in rows], "sha256": [row.sha256 for row in rows]}
         return (json.dumps(data, indent=0) + "\n").encode("utf-8")
 
 

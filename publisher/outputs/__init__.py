@@ -21,8 +21,10 @@ class Target(NamedTuple):
     outputs (a derived output: ``inputs`` maps each source path to a ``Source``, filled in
     just before it is made). A derived output's ``sources`` come in parts, each a tuple of
     paths: the plan digests a part once, so the portal's index, made of every page's
-    sources, reuses the pages' digests instead of hashing 80,000 paths again. A named tuple, not a frozen dataclass: a large plan makes
-    tens of thousands, and a frozen dataclass takes five times as long to make."""
+    sources, reuses the pages' digests instead of hashing 80,000 paths again.
+
+    A named tuple, not a frozen dataclass: a large plan makes tens of thousands, and a
+    frozen dataclass takes two and a half times as long to make."""
 
     path: str
     review: Review | None = None
