@@ -99,8 +99,8 @@ class Manifest:
     def text(self) -> bytes:
         paths = sorted(self.entries)
         rows = [self.entries[p] for p in paths]
-        data = {"format": FORMAT, "paths": paths, "fingerprints": [row.fingerprint for row in rows],
-                "sizes": [row.size for row in rows], "sha256": [row.sha256 for row in rows]}
+        columns = (paths, [row.fingerprint for row in rows], [row.size for row in rows], [row.sha256 for row in rows])
+        data = {"format": FORMAT, **dict(zip(COLUMNS, columns))}
         return (json.dumps(data, indent=0) + "\n").encode("utf-8")
 
 
