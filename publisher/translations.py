@@ -253,8 +253,10 @@ def _po_bytes(po: PoCatalog, dated: bool) -> bytes:
     # PO reader (Babel included) can read back.
     write_po(buffer, po, width=76)
     lines = buffer.getvalue().splitlines(keepends=True)
-    # Without an edition date there is no date to give, and the clock must not be one.
-    return b"".join(line for line in lines if dated or not line.startswith(b'"POT-Creation-Date:'))
+    # Without an edition date there is no date to give, and the clock must not be one; the
+    # Babel version that wrote a file is no part of it (a new Babel would rewrite every file).
+    return b"".join(line for line in lines if not line.startswith(b'"Generated-By:')
+                    and (dated or not line.startswith(b'"POT-Creation-Date:')))
 
 
 # --- loading for the build ---------------------------------------------------------------
