@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from publisher import BuildOptions, plan  # noqa: E402
-from publisher.manifest import NAME  # noqa: E402
+from publisher.pipeline.manifest import NAME  # noqa: E402
 from synthetic import make_catalog  # noqa: E402
 
 

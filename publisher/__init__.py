@@ -10,15 +10,35 @@ or in two steps, looking at the plan first::
     from publisher import BuildOptions, execute, plan
     todo = plan(BuildOptions(catalog="catalog", out="dist"))
     print(todo.summary()); execute(todo)
+
+The pipeline, stage by stage: ``catalog/`` (reading and checking the YAML), ``i18n/`` (the
+reader's language), ``render.py`` (records -> HTML), ``outputs/`` (one class per format),
+``pipeline/`` (plan, fingerprints, workers, the one writer), ``serve/`` (the live preview);
+``paths.py`` says where every file goes. Names here are imported on first use, so
+``import publisher.options`` (or ``--version``) does not load the build.
 """
 
-__version__ = "0.2.0"
+from __future__ import annotations
 
-from .build import BuildReport, build, execute  # noqa: E402
-from .catalog import load_catalog  # noqa: E402
-from .errors import CatalogError, PublisherError  # noqa: E402
-from .options import BuildOptions  # noqa: E402
-from .plan import Plan, plan, plans  # noqa: E402
+import importlib
 
-__all__ = ["build", "plan", "plans", "execute", "BuildOptions", "BuildReport", "Plan", "load_catalog",
-           "CatalogError", "PublisherError", "__version__"]
+from .version import __version__
+
+_API = {"build": "pipeline.execute", "execute": "pipeline.execute", "BuildReport": "pipeline.execute",
+        "plan": "pipeline.plan", "plans": "pipeline.plan", "Plan": "pipeline.plan",
+        "BuildOptions": "options", "load_catalog": "catalog", "CatalogError": "errors",
+        "PublisherError": "errors"}
+
+__all__ = [*_API, "__version__"]
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(f"module 'publisher' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_API[name]}"), name)
+    globals()[name] = value  # once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -14,14 +14,15 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .build import build
-from .catalog import load_catalog, overdue_problems
+from .version import __version__
+from .pipeline.execute import build
+from .catalog import load_catalog
+from .catalog.release import overdue_problems
 from .errors import PublisherError
 from .options import BuildOptions
-from .plan import plans
+from .pipeline.plan import plans
 from .progress import ProgressBar
-from .readability import report as readability_report
+from .i18n.readability import report as readability_report
 
 class _Group(click.Group):
     """Turns a failing disk (no space, no permission) into one plain line, not a traceback."""
@@ -253,7 +254,7 @@ def list_command(catalog, as_json):
 
 def _check_translations(loaded) -> None:
     """One line per translated language, when site.yaml lists more than one."""
-    from .translations import check_lines
+    from .i18n.po_files import check_lines
     for line in check_lines(loaded):
         click.echo(line)
 
@@ -270,7 +271,7 @@ def translations_group() -> None:
 def translations_update_command(catalog, language_tags):
     """Create or refresh the PO files from the catalog: new strings added, changed ones fuzzy,
     vanished ones obsolete. Running it twice changes nothing."""
-    from .translations import counts, languages, update
+    from .i18n.po_files import counts, languages, update
     loaded = load_catalog(catalog)
     chosen = list(language_tags) or languages(loaded)
     if not chosen:

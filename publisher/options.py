@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import SelectionError
-from .formats import ALIASES, FORMATS, NEEDS, OUTPUTS
-from .render import PAPER_SIZES
+from .outputs import ALIASES, FORMATS, NEEDS, OUTPUTS
 
-EDITIONS = ("standard", "large-print")
+EDITIONS = ("standard", "large-print")  # print editions (a language's version is not one)
+PAPER_SIZES = {"letter": "letter", "a4": "A4"}  # --paper's choices, and their CSS page sizes
 
 
 def cli(*flags: str, **click_kwargs) -> dict:
@@ -92,12 +92,6 @@ class BuildOptions:
     @property
     def large_print(self) -> bool:
         return self.edition == "large-print"
-
-    @property
-    def root(self) -> Path:
-        """The folder the catalog's own language is built into: ``out``, or ``out/large-print``
-        for that edition (another language's is ``Plan.root``)."""
-        return self.out / "large-print" if self.large_print else self.out
 
     @classmethod
     def cli_fields(cls):

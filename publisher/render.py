@@ -12,13 +12,12 @@ from dataclasses import dataclass, field, fields
 import jinja2
 from markupsafe import Markup
 
-from .brand import Brand
-from .bundles import Bundle
-from .catalog import Review, Site
+from .catalog.brand import Brand
+from .catalog.bundles import Bundle
+from .catalog.model import Review, Site
+from .i18n.wording import is_rtl, long_date, wording_po_path, script_fonts, script_of, template_translations
+from .options import PAPER_SIZES
 from .resources import LAYOUTS
-from .template_i18n import is_rtl, long_date, po_path, script_fonts, script_of, template_translations
-
-PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 
 
 def qr_svg(url: str) -> Markup:
@@ -68,7 +67,7 @@ class Renderer(RenderSettings):
         """The environment speaks the site's language: its wording, dates and direction."""
         language = self.site.language
         self.env.install_gettext_translations(template_translations(language), newstyle=True)
-        wording = language if po_path(language).is_file() else "en"  # a date reads like its sentence
+        wording = language if wording_po_path(language).is_file() else "en"  # a date reads like its sentence
         self.env.filters["longdate"] = lambda value: long_date(value, wording)
         self.env.globals.update(rtl=is_rtl(language), fonts=script_fonts(language), script=script_of(language))
 

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from publisher import build, load_catalog
-from publisher.bundles import bundles
-from publisher.outputs import bundle_path, review_path
+from publisher.catalog.bundles import bundles
+from publisher.paths import bundle_path, review_path
 from publisher.cli import main
 
 from conftest import ROOT

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from publisher import build
-from publisher.brand import contrast_with_white
+from publisher.catalog.brand import contrast_with_white
 from publisher.cli import main
 
 from conftest import ROOT

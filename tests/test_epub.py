@@ -23,8 +23,8 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from publisher import build, load_catalog
-from publisher.bundles import bundles
-from publisher.outputs import bundle_path
+from publisher.catalog.bundles import bundles
+from publisher.paths import bundle_path
 from publisher.resources import FONTS
 
 from conftest import ROOT

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from publisher.cli import main
-from publisher.records import printable
+from publisher.catalog.records import printable
 
 from conftest import ROOT
 

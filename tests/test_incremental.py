@@ -15,8 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from publisher import PublisherError, build
-from publisher.manifest import NAME, Manifest
-from publisher.writer import LOCK
+from publisher.pipeline.manifest import NAME, Manifest
+from publisher.pipeline.writer import LOCK
 
 from conftest import ROOT
 from helpers import LDN, make_catalog, tree_digests, write_yaml
@@ -85,7 +85,7 @@ def test_changing_a_template_remakes_every_output_that_uses_it(built, monkeypatc
 
     def environment():
         return jinja2.Environment(loader=jinja2.FileSystemLoader(layouts), autoescape=True, extensions=["jinja2.ext.i18n"])
-    monkeypatch.setattr(sys.modules["publisher.plan"], "make_environment", environment)
+    monkeypatch.setattr(sys.modules["publisher.pipeline.plan"], "make_environment", environment)
     assert build(catalog, out, formats=FORMATS, jobs=1).built == []  # same templates, same hashes
 
     (layouts / "booklet-front.html.j2").write_text((layouts / "booklet-front.html.j2").read_text() + "{# edit #}")
@@ -223,7 +223,7 @@ def test_unreachable_scheduler_is_a_clean_error(tmp_path):
 def test_a_scheduler_without_workers_is_a_clean_error_not_a_hang(tmp_path):
     distributed = pytest.importorskip("distributed")
     catalog = small(tmp_path / "catalog")
-    code = ("import publisher.workers as w; w.WORKERS_WAIT = 2\n"
+    code = ("import publisher.pipeline.workers as w; w.WORKERS_WAIT = 2\n"
             "from publisher import PublisherError, build\n"
             "try:\n"
             f"    build({str(catalog)!r}, {str(tmp_path / 'out')!r}, formats='pdf', scheduler=__import__('sys').argv[1])\n"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from publisher import PublisherError, build
-from publisher.manifest import NAME, Manifest
+from publisher.pipeline.manifest import NAME, Manifest
 
 from helpers import LDN, make_catalog, tree_digests
 
@@ -90,7 +90,7 @@ def test_workers_die_with_a_killed_main_process(tmp_path):
 
 
 def test_a_pathological_output_is_stopped_by_its_time_limit(tmp_path, monkeypatch):
-    import publisher.workers as workers
+    import publisher.pipeline.workers as workers
     from publisher.outputs.html import HtmlOutput
 
     def slow(self, target):
@@ -106,7 +106,7 @@ def test_a_pathological_output_is_stopped_by_its_time_limit(tmp_path, monkeypatc
 
 
 def test_a_failing_disk_is_reported_as_itself_not_as_the_manifest(tmp_path, monkeypatch):
-    import publisher.writer as writer
+    import publisher.pipeline.writer as writer
 
     def refuse(path, data):
         raise OSError(errno.EROFS, "Read-only file system", str(path))

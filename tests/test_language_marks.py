@@ -18,10 +18,10 @@ from pypdf import PdfReader
 from publisher import build
 from publisher.catalog import load_catalog
 from publisher.cli import main
-from publisher.fingerprint import Fingerprints
-from publisher.formats import OUTPUTS
-from publisher.readability import WORD, report
-from publisher.readability_es import spanish_scores, syllables
+from publisher.pipeline.fingerprint import Fingerprints
+from publisher.outputs import OUTPUTS
+from publisher.i18n.readability import WORD, report
+from publisher.i18n.readability_es import spanish_scores, syllables
 from publisher.render import RenderSettings, make_environment
 
 from conftest import ROOT

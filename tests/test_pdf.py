@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from publisher import build
-from publisher.fetcher import ProjectOnlyFetcher
+from publisher.outputs.fetcher import ProjectOnlyFetcher
 
 ROOT = Path(__file__).resolve().parent.parent
 

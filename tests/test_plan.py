@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from publisher import BuildOptions, build, plan
 from publisher.cli import main
 from publisher.errors import PublisherError, SelectionError
-from publisher.manifest import NAME
+from publisher.pipeline.manifest import NAME
 
 from helpers import LDN, make_catalog, tree_digests, write_yaml
 
@@ -153,7 +153,7 @@ def test_the_template_reference_scan_finds_what_jinja_finds():
     with jinja2.meta on every shipped template, or an edited include would not rebuild."""
     from jinja2 import meta
 
-    from publisher.fingerprint import REFERENCES
+    from publisher.pipeline.fingerprint import REFERENCES
     from publisher.render import make_environment
 
     env = make_environment()
@@ -170,7 +170,7 @@ def test_libyaml_and_the_python_parser_give_the_same_nodes_and_refusals(tmp_path
     PyYAML's own parser reads it, lines included, and refusals must be the same."""
     import yaml
 
-    from publisher import records
+    from publisher.catalog import records
 
     from conftest import ROOT
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from publisher import build
 from publisher.cli import main
-from publisher.readability import article_text, scores
+from publisher.i18n.readability import article_text, scores
 
 from conftest import ROOT
 from helpers import pdf_pages, squash, write_yaml

@@ -13,7 +13,7 @@ from fontTools.ttLib import TTFont
 
 from publisher import build, webfonts
 from publisher.resources import FONTS, WEB_FONTS, script_web_fonts_css
-from publisher.template_i18n import SCRIPT_FONTS
+from publisher.resources import SCRIPT_FONTS
 
 from conftest import ROOT
 from helpers import chromium, serve_folder

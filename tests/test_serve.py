@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from publisher.serve import template_problem
+from publisher.serve.pages import template_problem
 
 from helpers import LDN, make_catalog
 

@@ -15,8 +15,9 @@ from fontTools.ttLib import TTFont
 from publisher.catalog import load_catalog
 from publisher.outputs.pdf import PdfOutput
 from publisher.render import Renderer
-from publisher.template_i18n import FONTS, fingerprint_parts, long_date, po_path, script_fonts
-from publisher.translations import load_translation, translate_catalog
+from publisher.i18n.wording import fingerprint_parts, long_date, script_fonts, wording_po_path as po_path
+from publisher.resources import FONTS
+from publisher.i18n.translate import load_translation, translate_catalog
 
 from conftest import ROOT
 

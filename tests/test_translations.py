@@ -15,8 +15,9 @@ from click.testing import CliRunner
 from publisher.catalog import load_catalog
 from publisher.cli import main
 from publisher.errors import CatalogError
-from publisher.translations import (counts, load_status, load_translation, release_problems,
-                                    source_strings, translate_catalog, update)
+from publisher.i18n.po_files import counts, load_status, update
+from publisher.i18n.strings import source_strings
+from publisher.i18n.translate import load_translation, translate_catalog, translation_release_problems as release_problems
 
 from helpers import LDN, make_catalog, write_yaml
 

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from publisher import build
-from publisher.writer import write_atomic
+from publisher.pipeline.writer import write_atomic
 
 from helpers import pdf_body_text, squash, tree_digests, unseen
 

@@ -1,81 +1,54 @@
-"""Output formats, one class each (as Sphinx has one builder per format).
+"""The output formats, by name, in the order they are built (a lazy registry, as Sphinx's).
 
-An output lists the files it would make for a selection of reviews (``targets``) and
-makes one file's bytes on demand (``make``); the build decides what to make and the
-writer alone puts bytes on disk.
+Naming a format imports nothing: its module is imported the first time its class is asked
+for, so ``publisher.options`` (which checks ``--format``) and a build with nothing to make
+stay light. Every class keeps the contract in ``base.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import NamedTuple
+import importlib
+from collections.abc import Iterator, Mapping
 
-from ..bundles import Bundle
-from ..catalog import Review
+from .base import DerivedOutput, Output, Source, Target, is_derived
 
-
-class Target(NamedTuple):
-    """One output file: where it goes, and what it is made from: one review (handouts), a
-    bundle of reviews (booklets, EPUBs), a project file copied as it is (``asset``), or other
-    outputs (a derived output: ``inputs`` maps each source path to a ``Source``, filled in
-    just before it is made). A derived output's ``sources`` come in parts, each a tuple of
-    paths: the plan digests a part once, so the portal's index, made of every page's
-    sources, reuses the pages' digests instead of hashing 80,000 paths again.
-
-    A named tuple, not a frozen dataclass: a large plan makes tens of thousands, and a
-    frozen dataclass takes two and a half times as long to make."""
-
-    path: str
-    review: Review | None = None
-    bundle: Bundle | None = None
-    asset: Path | None = None
-    sources: tuple[tuple[str, ...], ...] = ()  # a derived output's sources known up front, in parts
-    group: tuple[Bundle, ...] = ()  # what a catalog-wide page (index, feed) lists
-    languages: tuple[str, ...] = ()  # a portal page: the language editions that have it (the plan's)
-    inputs: dict[str, "Source"] | None = None
+# Derived outputs (made from other outputs' files) come after everything they read.
+_CLASSES = {"html": "html:HtmlOutput", "pdf": "pdf:PdfOutput", "booklet": "booklet:BookletOutput",
+            "epub": "epub:EpubOutput", "previews": "previews:PreviewsOutput", "zips": "zips:ZipsOutput",
+            "portal": "portal:PortalOutput", "checksums": "checksums:ChecksumsOutput"}
+# What users name in --format: "site" is the download portal, all its parts.
+ALIASES = {"site": ("previews", "zips", "portal")}
+FORMATS = ("html", "pdf", "booklet", "epub", "site", "checksums")
+# What a derived format reads: asking for it builds these too, so its links never dangle.
+NEEDS = {"previews": ("pdf", "booklet"), "zips": ("pdf", "booklet", "epub"),
+         "portal": ("html", "pdf", "booklet", "epub", "previews", "zips")}
+# Formats laid out by WeasyPrint: a build that makes none of them never imports it.
+TYPESET = ("pdf", "booklet")
 
 
-@dataclass(frozen=True)
-class Source:
-    """One file a derived output is made from: as the writer recorded it, and its bytes when
-    the output ``reads`` them."""
+class _Registry(Mapping):
+    """Format name -> output class, imported on first use."""
 
-    size: int
-    sha256: str
-    data: bytes | None = None
+    def __init__(self, classes: dict[str, str]):
+        self._where, self._loaded = classes, {}
 
+    def __getitem__(self, name: str) -> type[Output]:
+        if name not in self._loaded:
+            module, cls = self._where[name].split(":")
+            self._loaded[name] = getattr(importlib.import_module(f"{__name__}.{module}"), cls)
+        return self._loaded[name]
 
-def variant(settings) -> str:
-    """What a base name adds for one build's edition and language: ``--large-print``,
-    ``--es`` (any language but the catalog's own), both, or nothing."""
-    site = settings.site
-    language = f"--{site.language}" if site.language != site.languages[0] else ""
-    return ("--large-print" if settings.large_print else "") + language
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
 
+    def __len__(self) -> int:
+        return len(self._where)
 
-def language_folder(site, language: str) -> str:
-    """Where one language's outputs go under the output folder: the catalog's own language
-    at its root (``""``), any other in its own folder (``"es/"``)."""
-    return "" if language == site.languages[0] else f"{language}/"
+    def __contains__(self, name: object) -> bool:
+        return name in self._where
 
 
-def file_name(stem: str, suffix: str, variant: str = "") -> str:
-    """A base name that says what the file is on its own, as an e-mail attachment arrives:
-    ``low-dose-naltrexone--liver-cancer--large-print--es.pdf``. Slugs keep it ASCII."""
-    return f"{stem}{variant}.{suffix}"
+OUTPUTS: Mapping[str, type[Output]] = _Registry(_CLASSES)
 
-
-def review_path(folder: str, review: Review, suffix: str, variant: str = "") -> str:
-    """``pdf/<compound>/<compound>--<condition>.pdf``: the folders group, the name identifies
-    (``file_name``'s rule, written out: a large plan asks 60,000 times)."""
-    compound = review.compound.slug
-    return f"{folder}/{compound}/{compound}--{review.condition.slug}{variant}.{suffix}"
-
-
-def bundle_path(folder: str, bundle: Bundle, suffix: str, variant: str = "") -> str:
-    """``booklets/<compound>--all-conditions.pdf`` or
-    ``booklets/by-condition/all-compounds--<condition>.pdf``."""
-    if bundle.kind == "compound":
-        return f"{folder}/{file_name(f'{bundle.slug}--all-conditions', suffix, variant)}"
-    return f"{folder}/by-condition/{file_name(f'all-compounds--{bundle.slug}', suffix, variant)}"
+__all__ = ["OUTPUTS", "ALIASES", "FORMATS", "NEEDS", "TYPESET", "Output", "DerivedOutput", "Source", "Target",
+           "is_derived"]

@@ -14,20 +14,21 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from ..bundles import bundles
-from ..catalog import Review
+from ..catalog.bundles import bundles
+from ..catalog.model import Review
 from ..render import Renderer, RenderSettings
 from ..resources import BOOKLET_CSS, style_files
-from . import Target, bundle_path, variant
+from ..paths import bundle_file, variant
+from .base import Output, Target
 from .pdf import Typesetter, brand_files
 
 
-class BookletOutput:
+class BookletOutput(Output):
     name = "booklet"
     templates = ("booklet.html.j2", "booklet-front.html.j2", "blank.html.j2")
 
     def __init__(self, renderer: Renderer):
-        self.renderer = renderer
+        super().__init__(renderer)
         self.typesetter = Typesetter(self.styles(renderer.large_print), brand_files(renderer))
 
     @staticmethod
@@ -36,7 +37,7 @@ class BookletOutput:
 
     @staticmethod
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
-        return [Target(bundle_path("booklets", bundle, "pdf", variant(settings)), bundle=bundle)
+        return [Target(bundle_file("booklet", bundle, variant(settings)), bundle=bundle)
                 for bundle in bundles(reviews)]
 
     def make(self, target: Target) -> bytes:

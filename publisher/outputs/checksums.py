@@ -7,34 +7,23 @@ writer), after them, and again exactly when one of them changes.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..catalog import Review
-from ..render import Renderer, RenderSettings
-from . import Target
-
-NAME = "SHA256SUMS"
+from ..catalog.model import Review
+from ..paths import CHECKSUMS, is_large_print
+from ..render import RenderSettings
+from .base import DerivedOutput, Target
 
 
-class ChecksumsOutput:
+class ChecksumsOutput(DerivedOutput):
     name = "checksums"
-    templates = ()
-
-    def __init__(self, renderer: Renderer):
-        pass
-
-    @staticmethod
-    def styles(large_print: bool = False) -> list[Path]:
-        return []
 
     @staticmethod
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
-        return [Target(NAME)]
+        return [Target(CHECKSUMS)]
 
     @staticmethod
     def sources(target: Target, owned: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         """Every other file the build owns (the large-print edition has its own), sorted."""
-        return (tuple(sorted(path for path in owned if path != target.path and not path.startswith("large-print/"))),)
+        return (tuple(sorted(path for path in owned if path != target.path and not is_large_print(path))),)
 
     @staticmethod
     def reads(target: Target, path: str) -> bool:

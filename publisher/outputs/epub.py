@@ -21,16 +21,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..bundles import Bundle, bundles
-from ..catalog import Review
+from ..catalog.bundles import Bundle, bundles
+from ..catalog.model import Review
 from ..render import Renderer, RenderSettings
 from ..resources import EPUB_CSS
-from . import Target, bundle_path, variant
-from ..template_i18n import is_rtl
+from ..paths import bundle_file, variant
+from .base import NO_DATE, Output, Target
+from ..i18n.wording import is_rtl
 from .epub_cover import cover_fonts, draw_cover
-
-# When the catalog has no date at all: a fixed date, never the clock (zip's own epoch).
-NO_DATE = dt.date(1980, 1, 1)
 
 ACCESSIBILITY = [
     ("schema:accessMode", "textual"),
@@ -57,12 +55,12 @@ def book_identifier(bundle: Bundle, site_url: str | None) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-class EpubOutput:
+class EpubOutput(Output):
     name = "epub"
     templates = ("epub-review.xhtml.j2", "epub-title.xhtml.j2", "epub-cover.xhtml.j2", "cover.svg.j2")
 
     def __init__(self, renderer: Renderer):
-        self.renderer = renderer
+        super().__init__(renderer)
         self.stylesheet = EPUB_CSS.read_bytes()
 
     @staticmethod
@@ -72,7 +70,7 @@ class EpubOutput:
 
     @staticmethod
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
-        return [Target(bundle_path("epub", bundle, "epub", variant(settings)), bundle=bundle)
+        return [Target(bundle_file("epub", bundle, variant(settings)), bundle=bundle)
                 for bundle in bundles(reviews)]
 
     def make(self, target: Target) -> bytes:

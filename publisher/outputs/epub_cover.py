@@ -28,14 +28,21 @@ from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTFont
 
-from ..resources import FONTS
+from ..resources import FONTS, faces
 
 SVG = "http://www.w3.org/2000/svg"
-# Atkinson first; Arabic letters in the face the book's Arabic pages use, not DejaVu's.
-FACES = {"bold": ("AtkinsonHyperlegible-Bold.ttf", "NotoSansArabic-Bold.ttf", "DejaVuSans-Bold.ttf",
-                  "NotoSansSC-Bold.otf"),
-         "normal": ("AtkinsonHyperlegible-Regular.ttf", "NotoSansArabic-Regular.ttf", "DejaVuSans.ttf",
-                    "NotoSansSC-Regular.otf")}
+
+
+def _cover_faces(weight: int) -> tuple[str, ...]:
+    """Atkinson first; Arabic letters in the face the book's Arabic pages use, not DejaVu's."""
+    def upright(family=None, script=None):
+        return next(f.file for f in faces(family, script) if f.weight == weight and f.style == "normal")
+
+    return (upright("Atkinson Hyperlegible"), upright(script="ar"), upright("DejaVu Sans Vendored"),
+            upright(script="zh"))
+
+
+FACES = {"bold": _cover_faces(700), "normal": _cover_faces(400)}
 PNG_SCALE = 2  # 1200 x 1800 pixels for a 600 x 900 cover
 
 

@@ -7,21 +7,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..catalog import Review
+from ..catalog.model import Review
 from ..render import Renderer, RenderSettings
-from ..template_i18n import script_of
+from ..i18n.wording import script_of
 from ..resources import HANDOUT_CSS, LARGE_PRINT_CSS, STYLES, WEB_FONTS, WEB_FONTS_CSS, script_web_fonts_css
-from . import Target, review_path, variant
+from ..paths import HTML_ASSETS, review_file, variant
+from .base import Output, Target
 
-ASSETS = "html/_assets"  # '_' cannot start a slug, so this never meets a compound folder
 
-
-class HtmlOutput:
+class HtmlOutput(Output):
     name = "html"
     templates = ("handout.html.j2",)
 
     def __init__(self, renderer: Renderer):
-        self.renderer = renderer
+        super().__init__(renderer)
         # Inline, so the page opens from disk on its own; encoded once for every page.
         self.logo_href = renderer.brand.logo_data_uri if renderer.brand else None
 
@@ -34,10 +33,10 @@ class HtmlOutput:
     def targets(cls, reviews: list[Review], settings: RenderSettings) -> list[Target]:
         script = script_of(settings.site.language)  # zh, ar: WOFF2 chunks of their own faces
         scripts = [script_web_fonts_css(script), *sorted((WEB_FONTS / script).glob("*.woff2"))] if script else []
-        assets = [Target(f"{ASSETS}/{p.relative_to(STYLES).as_posix()}", asset=p)
+        assets = [Target(f"{HTML_ASSETS}/{p.relative_to(STYLES).as_posix()}", asset=p)
                   for p in [*cls.styles(settings.large_print), *scripts]]
         named = variant(settings)
-        return [Target(review_path("html", r, "html", named), r) for r in reviews] + (assets if reviews else [])
+        return [Target(review_file("html", r, named), r) for r in reviews] + (assets if reviews else [])
 
     def make(self, target: Target) -> bytes:
         if target.asset is not None:

@@ -6,10 +6,11 @@ import logging
 import os
 from pathlib import Path
 
-from ..catalog import Review
+from ..catalog.model import Review
 from ..render import Renderer, RenderSettings
 from ..resources import FONTS, LAYOUTS, style_files
-from . import Target, review_path, variant
+from ..paths import review_file, variant
+from .base import Output, Target
 from .pdfua import PDFUA_OPTIONS, finish, one_annotation_per_link
 
 # WeasyPrint (and so the fetcher built on it) is imported only when something is laid out:
@@ -88,7 +89,7 @@ class Typesetter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        from ..fetcher import ProjectOnlyFetcher
+        from .fetcher import ProjectOnlyFetcher
 
         _remember_page_references()
         self.fetcher = ProjectOnlyFetcher(extra_files=extra_files)
@@ -115,12 +116,12 @@ class Typesetter:
         return document.write_pdf(finisher=finish_all, **PDF_OPTIONS)
 
 
-class PdfOutput:
+class PdfOutput(Output):
     name = "pdf"
     templates = ("handout.html.j2",)
 
     def __init__(self, renderer: Renderer):
-        self.renderer = renderer
+        super().__init__(renderer)
         self.typesetter = Typesetter(self.styles(renderer.large_print), brand_files(renderer))
 
     @staticmethod
@@ -130,7 +131,7 @@ class PdfOutput:
     @staticmethod
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
         named = variant(settings)
-        return [Target(review_path("pdf", r, "pdf", named), r) for r in reviews]
+        return [Target(review_file("pdf", r, named), r) for r in reviews]
 
     def make(self, target: Target) -> bytes:
         return self.pdf_bytes(self.renderer.handout(target.review))

@@ -18,10 +18,10 @@ from typing import Iterable
 
 import jinja2
 
-from . import __version__
-from .outputs import Target
-from .render import RenderSettings
-from .template_i18n import fingerprint_parts
+from ..i18n.wording import fingerprint_parts
+from ..outputs import Target
+from ..render import RenderSettings
+from ..version import __version__
 
 
 def _digest(*parts: bytes | str) -> str:

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .catalog import Compound, Condition, Review, Site
+from .model import Compound, Condition, Review, Site
 
 
 class Entry(NamedTuple):

@@ -19,10 +19,9 @@ from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, w
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator
 
-from .errors import PublisherError
-from .formats import OUTPUTS
-from .outputs import Target
-from .render import Renderer, RenderSettings
+from ..errors import PublisherError
+from ..outputs import OUTPUTS, Target
+from ..render import Renderer, RenderSettings
 
 Task = tuple[str, Target]  # (format name, target)
 

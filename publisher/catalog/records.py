@@ -19,7 +19,7 @@ from typing import Any, Callable
 import yaml
 
 from . import glyphs
-from .errors import Problem
+from ..errors import Problem
 
 MAX_CHARS = {
     "short": 200,   # names, classes, specialists, reviewer, publisher, brand fields

@@ -15,7 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import PublisherError
+from ..errors import PublisherError
 from .manifest import NAME, OUTPUT_FOLDERS, Manifest, is_owned_path
 
 LOCK = ".publisher.lock"

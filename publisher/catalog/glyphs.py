@@ -9,12 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .resources import FONTS
-
-FAMILIES = {  # file name prefix -> the family's faces, in the order of handout.css's font stack
-    "Atkinson Hyperlegible": "AtkinsonHyperlegible-",
-    "DejaVu Sans Vendored": "DejaVuSans",
-}
+from ..resources import FONTS, faces
 
 
 @lru_cache(maxsize=None)
@@ -24,10 +19,10 @@ def covered() -> frozenset[int]:
     import uharfbuzz
 
     chars: set[int] = set()
-    for prefix in FAMILIES.values():
-        faces = [set(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path))).unicodes)
-                 for path in sorted(FONTS.glob(f"{prefix}*.ttf"))]
-        chars |= set.intersection(*faces)
+    for family in dict.fromkeys(face.family for face in faces()):  # the Latin families
+        found = [set(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(FONTS / face.file))).unicodes)
+                 for face in faces(family)]
+        chars |= set.intersection(*found)
     return frozenset(chars)
 
 

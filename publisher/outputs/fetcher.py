@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .resources import LAYOUTS, STYLES
+from ..resources import LAYOUTS, STYLES
 
 LOG = logging.getLogger("publisher")
 

@@ -10,13 +10,14 @@ other would otherwise remake each other at every build.
 
 from __future__ import annotations
 
-from .catalog import Site
+from ..catalog.model import Site
+from ..options import BuildOptions
+from ..outputs import Target
+from ..paths import output_root
 from .manifest import Manifest
-from .options import BuildOptions
-from .outputs import Target, language_folder
 
 
-class Editions:
+class LanguageAlternates:
     def __init__(self, options: BuildOptions, site: Site, language: str):
         self.options, self.site, self.language = options, site, language
         self.building = set(options.languages or site.languages)
@@ -35,5 +36,5 @@ class Editions:
         if language in self.building and name in self.options.formats:
             return True
         if language not in self._entries:
-            self._entries[language] = Manifest.load(self.options.out / language_folder(self.site, language)).entries
+            self._entries[language] = Manifest.load(output_root(self.options.out, self.site, language, large_print=False)).entries
         return path in self._entries[language]

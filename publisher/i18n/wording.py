@@ -19,16 +19,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from .resources import LAYOUTS, STYLES
+from ..resources import FONTS, LAYOUTS, SCRIPT_FONTS
 
 LOCALE_DIR = LAYOUTS / "locale"
-FONTS = STYLES / "fonts"
-# Vendored faces a script needs beyond Atkinson Hyperlegible (Latin, Vietnamese included).
-SCRIPT_FONTS = {"zh": ("NotoSansSC-Regular.otf", "NotoSansSC-Bold.otf"),
-                "ar": ("NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf")}
 
 
-def po_path(language: str) -> Path:
+def wording_po_path(language: str) -> Path:
     """``zh-Hans`` -> ``layouts/locale/zh_Hans/LC_MESSAGES/messages.po`` (gettext's folder names)."""
     return LOCALE_DIR / str(Locale.parse(language, sep="-")) / "LC_MESSAGES" / "messages.po"
 
@@ -36,7 +32,7 @@ def po_path(language: str) -> Path:
 @lru_cache(maxsize=None)
 def template_translations(language: str) -> gettext.NullTranslations:
     """The compiled wording of ``language``; the templates' English when it has no PO file."""
-    path = po_path(language)
+    path = wording_po_path(language)
     if not path.is_file():
         return gettext.NullTranslations()
     with path.open("rb") as f:
@@ -64,7 +60,7 @@ def script_fonts(language: str) -> tuple[str, ...]:
 def fingerprint_parts(language: str) -> tuple[bytes, ...]:
     """What a language's pages are made from besides templates and styles: its PO file and its
     script's faces (nothing for the templates' own English, so its fingerprints stay as they were)."""
-    paths = [p for p in (po_path(language),) if p.is_file()] + [FONTS / f for f in script_fonts(language)]
+    paths = [p for p in (wording_po_path(language),) if p.is_file()] + [FONTS / f for f in script_fonts(language)]
     return tuple(part for p in paths for part in (p.name.encode(), p.read_bytes()))
 
 

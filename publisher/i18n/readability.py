@@ -102,7 +102,7 @@ def spanish_row(key: str, text: str) -> dict:
 
 def language_report(catalog, partial: bool = False) -> dict:
     """One language's scores: the catalog (translated) rendered in ``catalog.site.language``."""
-    from .render import Renderer
+    from ..render import Renderer
 
     language = catalog.site.language
     found = {"language": language, "partial_translation": partial}
@@ -121,7 +121,7 @@ def report(catalog) -> dict:
     """Every review's scores in every language of site.yaml, as ``check --readability
     [--json]`` prints them: the catalog's own language at the top level, the others (on their
     translated text, missing strings in the source text) under ``languages``."""
-    from .translations import load_translation, translate_catalog
+    from .translate import load_translation, translate_catalog
 
     others = []
     for language in catalog.site.languages[1:]:

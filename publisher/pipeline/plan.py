@@ -19,16 +19,17 @@ from itertools import chain
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from .brand import load_brand
-from .catalog import Catalog, Review, load_catalog, release_problems
-from .editions import Editions
-from .errors import CatalogError, ReleaseError, SelectionError
+from ..catalog.brand import load_brand
+from ..catalog import Catalog, Review, load_catalog
+from ..catalog.release import review_release_problems
+from ..errors import CatalogError, ReleaseError, SelectionError
+from ..options import BuildOptions
+from ..outputs import OUTPUTS, Target, is_derived
+from ..paths import in_large_print, is_source, output_root
+from ..render import RenderSettings, make_environment
+from .alternates import LanguageAlternates
 from .fingerprint import Fingerprints
-from .formats import OUTPUTS, is_derived
 from .manifest import Entry, Manifest
-from .options import BuildOptions
-from .outputs import Target, language_folder
-from .render import RenderSettings, make_environment
 
 REASONS = ("new", "changed input", "missing file", "forced")
 
@@ -133,24 +134,23 @@ def _collector_paused():
 
 def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) -> Plan:
     catalog = catalog or load_catalog(options.catalog)
-    source = catalog.site.languages[0]
-    language = language or source
-    if language != source:
+    language = language or catalog.site.languages[0]
+    if not is_source(catalog.site, language):
         catalog = _translated(catalog, language, options)
     reviews = select(catalog, options.compounds, options.conditions)
     if options.release:
-        problems = release_problems(reviews, options.today or dt.date.today())
+        problems = review_release_problems(reviews, options.today or dt.date.today())
         if problems:
             raise ReleaseError(problems)
-    root = options.out / language_folder(catalog.site, language)
     brand = load_brand(options.brand) if options.brand is not None else None
     settings = RenderSettings(catalog.site, options.paper or catalog.site.paper, options.duplex, brand,
                               options.large_print)
-    manifest = Manifest.load(root / "large-print" if options.large_print else root)
-    neighbours = {} if options.large_print else {
-        f"large-print/{p}": e for p, e in Manifest.load(root / "large-print").entries.items()}
+    manifest = Manifest.load(output_root(options.out, catalog.site, language, options.large_print))
+    neighbours = {} if options.large_print else {  # the same language's large-print edition
+        in_large_print(p): e for p, e in Manifest.load(
+            output_root(options.out, catalog.site, language, large_print=True)).entries.items()}
     fingerprints = Fingerprints(make_environment(), settings)
-    editions = Editions(options, catalog.site, language)  # which languages a portal page can link
+    alternates = LanguageAlternates(options, catalog.site, language)  # which languages a portal page can link
 
     reason, forced = manifest.reason, "forced" if options.force else None
     targets = _targets(reviews, settings)
@@ -178,7 +178,7 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) 
         read = _Reads(prints, fingerprints)
         for target in targets[name]:
             if name in options.formats or target.path in manifest.entries:
-                target = editions.mark(cls, name, target)
+                target = alternates.mark(cls, name, target)
                 sources, digest = read[cls.sources(target, owned)]
                 fingerprint = fingerprints.derived(cls, target, digest)
                 steps.append(Step(name, target, fingerprint, reason(target.path, fingerprint) or forced, sources))
@@ -211,12 +211,12 @@ class _Reads(dict):
 def _translated(catalog: Catalog, language: str, options: BuildOptions) -> Catalog:
     """The catalog in ``language``: every missing string stops it, unless allowed (then the
     source text stands in); ``--release`` also wants the translation approved."""
-    from .translations import load_translation, release_problems as translation_problems, translate_catalog
+    from ..i18n.translate import load_translation, translate_catalog, translation_release_problems
 
     translation = load_translation(catalog, language, options.allow_incomplete)
     if translation.problems and not options.allow_incomplete:
         raise CatalogError(list(translation.problems))
-    if options.release and (problems := translation_problems(catalog, translation)):
+    if options.release and (problems := translation_release_problems(catalog, translation)):
         raise ReleaseError(problems)
     return translate_catalog(catalog, translation)
 

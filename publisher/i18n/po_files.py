@@ -1,10 +1,11 @@
-"""Translations of the catalog's own text: ``catalog/translations/<lang>.po`` and ``<lang>.yaml``.
+"""The catalog's translation files: ``catalog/translations/<lang>.po`` and ``<lang>.yaml``.
 
 The PO files are gettext's: translators open them in Poedit, Weblate or Crowdin. Their msgids
 are the catalog's source strings and each ``#:`` comment names the file and field a string
 comes from. Babel reads and merges them (new strings added, vanished ones obsolete, changed
-ones fuzzy), as Sphinx and Django do. The ``.yaml`` beside each gives the translation's status,
-like a review's, so a draft translation is marked and ``--release`` can refuse it.
+ones fuzzy), as Sphinx and Django do; ``publisher translations update`` writes them. The
+``.yaml`` beside each gives the translation's status, like a review's, so a draft translation
+is marked and ``--release`` can refuse it. Both are read under the catalog's file rules.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from . import records as r
-from .catalog import STATUSES, Catalog, Review, Site
-from .files import Tree, Unsafe
-from .errors import CatalogError, Problem, SelectionError
+from ..catalog import STATUSES, Catalog
+from ..catalog import records as r
+from ..catalog.files import Tree, Unsafe
+from ..errors import CatalogError, Problem, SelectionError
+from ..paths import is_source
+from .strings import source_strings
 
 STATUS_FIELDS = {
     "status": r.Field(r.choice(*STATUSES), required=True),
@@ -31,13 +34,6 @@ STATUS_FIELDS = {
     "reviewed_on": r.Field(r.date),
     "note": r.Field(r.text),
 }
-
-# The translated fields of each record, as (attribute, field name in the YAML file).
-COMPOUND_TEXT = (("name", "name"), ("short_name", "short_name"), ("drug_class", "class"),
-                 ("safety_profile", "safety_profile"), ("regulatory_status", "regulatory_status"),
-                 ("evidence_level", "evidence_level"), ("mechanism", "mechanism"))
-CONDITION_TEXT = (("name", "name"), ("specialist", "specialist"))
-SITE_TEXT = (("publisher", "publisher"), ("disclaimer", "disclaimer"))  # a person's name is not translated
 
 HEADER = """\
 # {name} translation of the catalog's own text: compound and
@@ -64,92 +60,8 @@ class Counts(NamedTuple):
     missing: int
 
 
-@dataclasses.dataclass(frozen=True)
-class Translation:
-    """One language's translator: ``translation(source) -> text``.
-
-    ``problems`` lists every untranslated or fuzzy string as ``path:line``; the build stops
-    the language's outputs on them unless ``allow_incomplete``, which gives the source text
-    for those strings and makes the translation ``partial``.
-    """
-
-    language: str
-    status: Status
-    messages: dict[str, str]
-    problems: tuple[Problem, ...] = ()
-    allow_incomplete: bool = False
-    is_source: bool = False
-
-    @property
-    def partial(self) -> bool:
-        return bool(self.problems)
-
-    def __call__(self, text: str) -> str:
-        if text in self.messages:
-            return self.messages[text]
-        if self.is_source or self.allow_incomplete:
-            return text
-        raise KeyError(f"no {self.language} translation for {text!r}")
-
-
-# --- the source strings ----------------------------------------------------------------
-
-def source_strings(catalog: Catalog) -> dict[str, list[str]]:
-    """Every translatable string of the catalog, in file order, with where it comes from
-    (``compounds/low-dose-naltrexone.yaml:name``)."""
-    found: dict[str, list[str]] = {}
-
-    def add(text, where):
-        if text:
-            found.setdefault(text, []).append(where)
-
-    for attr, key in SITE_TEXT:
-        add(getattr(catalog.site, attr), f"site.yaml:{key}")
-    for compound in catalog.compounds:
-        for attr, key in COMPOUND_TEXT:
-            add(getattr(compound, attr), f"compounds/{compound.slug}.yaml:{key}")
-    for condition in sorted(catalog.conditions, key=lambda c: c.slug):
-        for attr, key in CONDITION_TEXT:
-            add(getattr(condition, attr), f"conditions/{condition.slug}.yaml:{key}")
-    for review in sorted((v for v in catalog.reviews if v.source), key=lambda v: v.key):
-        where = f"reviews/{review.key}.yaml"
-        add(review.research_note, f"{where}:research_note")
-        for reference in review.references:
-            add(reference.title, f"{where}:references")
-    return found
-
-
-def translate_catalog(catalog: Catalog, translation: Translation) -> Catalog:
-    """The catalog with every translatable string replaced, and the site's language set.
-
-    A partial translation says so on the site (every page prints its mark); a draft
-    translation makes every review a draft, so each page prints the DRAFT mark in its language.
-    """
-    tr = translation
-    draft = translation.status.status == "draft" and not translation.is_source
-
-    def swap(record, table):
-        return dataclasses.replace(record, **{a: tr(getattr(record, a)) for a, _ in table if getattr(record, a)})
-
-    compounds = {c.slug: swap(c, COMPOUND_TEXT) for c in catalog.compounds}
-    conditions = {c.slug: swap(c, CONDITION_TEXT) for c in catalog.conditions}
-
-    def review(v: Review) -> Review:
-        return dataclasses.replace(
-            v, compound=compounds[v.compound.slug], condition=conditions[v.condition.slug],
-            research_note=tr(v.research_note) if v.research_note else None, status="draft" if draft else v.status,
-            references=tuple(dataclasses.replace(x, title=tr(x.title)) for x in v.references))
-
-    site: Site = dataclasses.replace(swap(catalog.site, SITE_TEXT), language=translation.language,
-                                     partial_translation=translation.partial)
-    return dataclasses.replace(catalog, site=site, compounds=tuple(compounds.values()),
-                               conditions=tuple(conditions.values()),
-                               reviews=tuple(review(v) for v in catalog.reviews))
-
-
-# --- files ---------------------------------------------------------------------------------
-
-def po_path(catalog: Catalog, language: str) -> Path:
+def catalog_po_path(catalog: Catalog, language: str) -> Path:
+    """``translations/<language>.po`` in the catalog (the template wording's is ``wording_po_path``)."""
     return catalog.root / "translations" / f"{language}.po"
 
 
@@ -162,7 +74,7 @@ def languages(catalog: Catalog) -> list[str]:
 
 
 def _locale(catalog: Catalog, language: str) -> Locale:
-    if language == catalog.site.language:
+    if is_source(catalog.site, language):
         raise SelectionError(f"{language} is the catalog's own language: it has no translation")
     try:
         return Locale.parse(language, sep="-")
@@ -180,8 +92,8 @@ def _catalog_file(catalog: Catalog, path: Path) -> bytes | None:
         raise CatalogError([Problem(path.as_posix(), 0, str(error))]) from None
 
 
-def _read(catalog: Catalog, language: str) -> PoCatalog | None:
-    path = po_path(catalog, language)
+def read_po_file(catalog: Catalog, language: str) -> PoCatalog | None:
+    path = catalog_po_path(catalog, language)
     data = _catalog_file(catalog, path)
     if data is None:
         return None
@@ -213,8 +125,6 @@ def load_status(catalog: Catalog, language: str) -> Status:
     return Status(**record.values)
 
 
-# --- update ------------------------------------------------------------------------------
-
 def update(catalog: Catalog, language: str) -> tuple[Path, bool]:
     """Create or refresh ``translations/<language>.po`` from the catalog; say if it changed.
 
@@ -224,7 +134,7 @@ def update(catalog: Catalog, language: str) -> tuple[Path, bool]:
     template = PoCatalog(fuzzy=False, creation_date=_edition(catalog))
     for text, where in source_strings(catalog).items():
         template.add(text, locations=[(w, None) for w in where]).flags.discard("python-format")
-    po = _read(catalog, language)
+    po = read_po_file(catalog, language)
     if po is None:
         po = PoCatalog(locale=locale, header_comment=HEADER.format(name=locale.english_name), fuzzy=False)
     for key in [k for k in po.obsolete if k in template and k not in po]:
@@ -232,7 +142,7 @@ def update(catalog: Catalog, language: str) -> tuple[Path, bool]:
     po.update(template)
     po.project, po.version = "catalog", str(catalog.site.edition_date or "undated")
     data = _po_bytes(po, dated=catalog.site.edition_date is not None)
-    path = po_path(catalog, language)
+    path = catalog_po_path(catalog, language)
     if path.exists() and path.read_bytes() == data:
         return path, False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -259,36 +169,9 @@ def _po_bytes(po: PoCatalog, dated: bool) -> bytes:
                     and (dated or not line.startswith(b'"POT-Creation-Date:')))
 
 
-# --- loading for the build ---------------------------------------------------------------
-
-def load_translation(catalog: Catalog, language: str, allow_incomplete: bool = False) -> Translation:
-    """The translator for ``language`` and its problems (untranslated or fuzzy strings).
-
-    Raises ``CatalogError`` for an unreadable PO file or an invalid status file.
-    """
-    if language == catalog.site.language:
-        return Translation(language, Status(status="approved"), {}, is_source=True)
-    status = load_status(catalog, language)
-    po = _read(catalog, language)
-    path = po_path(catalog, language).as_posix()
-    messages, problems = {}, []
-    for text in source_strings(catalog):
-        message = po.get(text) if po is not None else None
-        if message is not None and message.string and not message.fuzzy:
-            messages[text] = message.string
-            continue
-        kind = "fuzzy" if message is not None and message.string else "untranslated"
-        shown = text if len(text) <= 60 else text[:60].rstrip() + "…"
-        line = message.lineno if message is not None else 0
-        problems.append(Problem(path, line, f'{kind}: "{shown}"'))
-    if po is None:
-        problems.insert(0, Problem(path, 0, f"no translation file (run: publisher translations update --language {language})"))
-    return Translation(language, status, messages, tuple(problems), allow_incomplete)
-
-
 def counts(catalog: Catalog, language: str) -> Counts:
     """How many of the catalog's strings are translated, fuzzy and missing in ``language``."""
-    po = _read(catalog, language)
+    po = read_po_file(catalog, language)
     translated = fuzzy = missing = 0
     for text in source_strings(catalog):
         message = po.get(text) if po is not None else None
@@ -299,17 +182,6 @@ def counts(catalog: Catalog, language: str) -> Counts:
         else:
             translated += 1
     return Counts(translated, fuzzy, missing)
-
-
-def release_problems(catalog: Catalog, translation: Translation) -> list[Problem]:
-    """Why a language may not be released (``--release``): not approved, or not complete."""
-    if translation.is_source:
-        return []
-    found = list(translation.problems)
-    if translation.status.status != "approved":
-        path = (catalog.root / "translations" / f"{translation.language}.yaml").as_posix()
-        found.insert(0, Problem(path, 0, f"translation status is {translation.status.status}, not approved"))
-    return found
 
 
 def check_lines(catalog: Catalog) -> list[str]:

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .formats import OUTPUTS, TYPESET, is_derived
+from ..options import BuildOptions
+from ..outputs import OUTPUTS, TYPESET, Source, is_derived
 from .manifest import Entry
-from .options import BuildOptions
-from .outputs import Source
 from .plan import Plan, Step, plans
 from .workers import Pool, cores
 from .writer import Writer
@@ -111,7 +110,7 @@ def _with_inputs(step: Step, writer: Writer, neighbours: dict[str, Entry]):
 
 
 def _warn_if_slow_subsetter() -> None:
-    from .outputs.pdf import LOG, SLOW_SUBSETTER, has_fast_subsetter
+    from ..outputs.pdf import LOG, SLOW_SUBSETTER, has_fast_subsetter
 
     if not has_fast_subsetter():
         LOG.warning(SLOW_SUBSETTER)

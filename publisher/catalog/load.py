@@ -1,22 +1,22 @@
-"""The catalog: compounds, conditions, per-review overrides and the site's identity.
+"""Loading the catalog folder: every file read and checked before anything else runs.
 
-``load_catalog`` reads and checks the whole directory before anything else runs and
-raises one ``CatalogError`` listing every problem as ``path:line: message``.
+``load_catalog`` raises one ``CatalogError`` listing every problem as ``path:line: message``.
+Each record kind declares its fields once, as a table (``records.py`` reads them).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 from babel import Locale, UnknownLocaleError
 
+from ..errors import CatalogError, Problem
 from . import records as r
-from .errors import CatalogError, Problem
 from .files import Tree, Unsafe
+from .model import STATUSES, Catalog, Compound, Condition, Reference, Review, Site
 
 LONG = r.text_of("long")
 COMPOUND_FIELDS = {
@@ -38,7 +38,6 @@ REFERENCE_FIELDS = {
     "url": r.Field(r.url),
     "pmid": r.Field(r.digits),
 }
-STATUSES = ("draft", "reviewed", "approved")
 REVIEW_FIELDS = {
     "research_note": r.Field(r.text_of("note")),
     "references": r.Field(r.node),  # read item by item, see _references
@@ -80,105 +79,6 @@ SITE_FIELDS = {
     "online_url": r.Field(r.url_pattern),
     "reading_grade_max": r.Field(r.grade),
 }
-
-
-@dataclass(frozen=True)
-class Compound:
-    slug: str
-    name: str
-    drug_class: str
-    safety_profile: str
-    regulatory_status: str
-    evidence_level: str
-    mechanism: str
-    short_name: str | None = None
-    conditions: tuple[str, ...] | None = None
-
-    @property
-    def display_name(self) -> str:
-        """How the seed pages name a compound: ``Low-Dose Naltrexone (LDN)``."""
-        return f"{self.name} ({self.short_name})" if self.short_name else self.name
-
-
-@dataclass(frozen=True)
-class Condition:
-    slug: str
-    name: str
-    specialist: str
-
-
-@dataclass(frozen=True)
-class Reference:
-    title: str
-    url: str | None = None
-    pmid: str | None = None
-
-    @property
-    def link(self) -> str:
-        return self.url or f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
-
-
-@dataclass(frozen=True)
-class Review:
-    """One compound x condition page, with the overrides from its review file if any."""
-
-    compound: Compound
-    condition: Condition
-    research_note: str | None = None
-    references: tuple[Reference, ...] = ()
-    reviewed_on: dt.date | None = None
-    source: str | None = field(default=None, metadata={"printed": False})  # the review file, if any
-    status: str = "reviewed"  # draft | reviewed | approved; only approved may be released
-    reviewer: str | None = None
-    next_review_due: dt.date | None = None
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == "draft"
-
-    def is_overdue(self, today: dt.date) -> bool:
-        return self.next_review_due is not None and self.next_review_due < today
-
-    @property
-    def key(self) -> str:
-        return f"{self.compound.slug}/{self.condition.slug}"
-
-
-@dataclass(frozen=True)
-class Site:
-    publisher: str = "Patient Education Team"
-    medical_advisor: str | None = None
-    disclaimer: str | None = None
-    url: str | None = None
-    language: str = "en"
-    paper: str = "letter"
-    edition_date: dt.date | None = None
-    sample: bool = False
-    default_status: str = "reviewed"  # for reviews whose file does not say
-    online_url: str | None = None  # e.g. https://example.org/{language}/{compound}/{condition}
-    reading_grade_max: float = 8.0  # the usual ceiling for patient materials
-    languages: tuple[str, ...] = ()  # BCP 47 tags; the first is the YAML's own; () means (language,)
-    partial_translation: bool = False  # set on a translated edition built with missing strings
-
-    def __post_init__(self):
-        if not self.languages:
-            object.__setattr__(self, "languages", (self.language,))
-
-    def online(self, review: "Review") -> str | None:
-        """The review's current online version, when the site publishes one."""
-        if not self.online_url:
-            return None
-        return (self.online_url.replace("{compound}", review.compound.slug)
-                .replace("{condition}", review.condition.slug).replace("{language}", self.language))
-
-
-@dataclass(frozen=True)
-class Catalog:
-    root: Path
-    site: Site
-    compounds: tuple[Compound, ...]
-    conditions: tuple[Condition, ...]
-    reviews: tuple[Review, ...] = field(repr=False)
 
 
 def load_catalog(root: str | Path = "catalog") -> Catalog:
@@ -416,22 +316,3 @@ def _references(record: r.Record, problems: list[Problem]) -> tuple[Reference, .
         if "title" in values and ("url" in values or "pmid" in values):
             found.append(Reference(values["title"], values.get("url"), values.get("pmid")))
     return tuple(found)
-
-
-# --- release policy: which reviews may reach patients ---------------------------------
-
-def release_problems(reviews, today: dt.date) -> list[Problem]:
-    """Why each review may not be released: not approved, or its next review is overdue."""
-    problems = [Problem(_where(r), 0, f"status is {r.status}, not approved")
-                for r in reviews if r.status != "approved"]
-    return problems + overdue_problems(reviews, today)
-
-
-def overdue_problems(reviews, today: dt.date) -> list[Problem]:
-    """Reviews whose next review date has passed: ``--release`` refuses them, ``check`` lists them."""
-    return [Problem(_where(r), 0, f"next review was due {r.next_review_due.isoformat()}")
-            for r in reviews if r.is_overdue(today)]
-
-
-def _where(review: Review) -> str:
-    return review.source or f"{review.key} (no review file)"

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import records as r
-from .errors import BrandError, Problem
+from ..errors import BrandError, Problem
 from .files import Tree, Unsafe
 
 BRAND_FIELDS = {

@@ -1,0 +1,103 @@
+"""Translating a build: the catalog with every translatable string in another language
+(from its PO file), what is missing, and whether that language may be released."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..catalog import Catalog, Review, Site
+from ..errors import Problem
+from ..paths import is_source
+from .po_files import Status, catalog_po_path, load_status, read_po_file
+from .strings import COMPOUND_TEXT, CONDITION_TEXT, SITE_TEXT, source_strings
+
+@dataclasses.dataclass(frozen=True)
+class Translation:
+    """One language's translator: ``translation(source) -> text``.
+
+    ``problems`` lists every untranslated or fuzzy string as ``path:line``; the build stops
+    the language's outputs on them unless ``allow_incomplete``, which gives the source text
+    for those strings and makes the translation ``partial``.
+    """
+
+    language: str
+    status: Status
+    messages: dict[str, str]
+    problems: tuple[Problem, ...] = ()
+    allow_incomplete: bool = False
+    is_source: bool = False
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.problems)
+
+    def __call__(self, text: str) -> str:
+        if text in self.messages:
+            return self.messages[text]
+        if self.is_source or self.allow_incomplete:
+            return text
+        raise KeyError(f"no {self.language} translation for {text!r}")
+
+
+def translate_catalog(catalog: Catalog, translation: Translation) -> Catalog:
+    """The catalog with every translatable string replaced, and the site's language set.
+
+    A partial translation says so on the site (every page prints its mark); a draft
+    translation makes every review a draft, so each page prints the DRAFT mark in its language.
+    """
+    tr = translation
+    draft = translation.status.status == "draft" and not translation.is_source
+
+    def swap(record, table):
+        return dataclasses.replace(record, **{a: tr(getattr(record, a)) for a, _ in table if getattr(record, a)})
+
+    compounds = {c.slug: swap(c, COMPOUND_TEXT) for c in catalog.compounds}
+    conditions = {c.slug: swap(c, CONDITION_TEXT) for c in catalog.conditions}
+
+    def review(v: Review) -> Review:
+        return dataclasses.replace(
+            v, compound=compounds[v.compound.slug], condition=conditions[v.condition.slug],
+            research_note=tr(v.research_note) if v.research_note else None, status="draft" if draft else v.status,
+            references=tuple(dataclasses.replace(x, title=tr(x.title)) for x in v.references))
+
+    site: Site = dataclasses.replace(swap(catalog.site, SITE_TEXT), language=translation.language,
+                                     partial_translation=translation.partial)
+    return dataclasses.replace(catalog, site=site, compounds=tuple(compounds.values()),
+                               conditions=tuple(conditions.values()),
+                               reviews=tuple(review(v) for v in catalog.reviews))
+
+
+def load_translation(catalog: Catalog, language: str, allow_incomplete: bool = False) -> Translation:
+    """The translator for ``language`` and its problems (untranslated or fuzzy strings).
+
+    Raises ``CatalogError`` for an unreadable PO file or an invalid status file.
+    """
+    if is_source(catalog.site, language):
+        return Translation(language, Status(status="approved"), {}, is_source=True)
+    status = load_status(catalog, language)
+    po = read_po_file(catalog, language)
+    path = catalog_po_path(catalog, language).as_posix()
+    messages, problems = {}, []
+    for text in source_strings(catalog):
+        message = po.get(text) if po is not None else None
+        if message is not None and message.string and not message.fuzzy:
+            messages[text] = message.string
+            continue
+        kind = "fuzzy" if message is not None and message.string else "untranslated"
+        shown = text if len(text) <= 60 else text[:60].rstrip() + "…"
+        line = message.lineno if message is not None else 0
+        problems.append(Problem(path, line, f'{kind}: "{shown}"'))
+    if po is None:
+        problems.insert(0, Problem(path, 0, f"no translation file (run: publisher translations update --language {language})"))
+    return Translation(language, status, messages, tuple(problems), allow_incomplete)
+
+
+def translation_release_problems(catalog: Catalog, translation: Translation) -> list[Problem]:
+    """Why a language may not be released (``--release``): not approved, or not complete."""
+    if translation.is_source:
+        return []
+    found = list(translation.problems)
+    if translation.status.status != "approved":
+        path = (catalog.root / "translations" / f"{translation.language}.yaml").as_posix()
+        found.insert(0, Problem(path, 0, f"translation status is {translation.status.status}, not approved"))
+    return found

@@ -1,0 +1,68 @@
+"""The portal's downloads: one zip per bundle, holding its handout PDFs, booklet and EPUB,
+``manifest.json`` and ``README.txt`` (a derived output)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..catalog.bundles import bundles
+from ..catalog.model import Review
+from ..paths import bundle_files, handout_files, variant
+from ..render import RenderSettings
+from ..version import __version__
+from .base import NO_DATE, DerivedOutput, Target
+
+
+class ZipsOutput(DerivedOutput):
+    """One download per bundle: its handout PDFs, booklet and EPUB, ``manifest.json`` and
+    ``README.txt``; byte-identical on rebuild (catalog date on every entry, fixed order)."""
+
+    name = "zips"
+    templates = ("portal/readme.txt.j2",)
+
+    @staticmethod
+    def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
+        if settings.large_print:
+            return []
+        language = variant(settings)
+        return [Target(files["zip"], bundle=b,
+                       sources=((*(handout_files(e.review, language)["pdf"] for e in b.entries),
+                                 files["booklet"], files["epub"]),))
+                for b, files in ((b, bundle_files(b, language)) for b in bundles(reviews))]
+
+    def make(self, target: Target) -> bytes:
+        bundle, site = target.bundle, self.renderer.site
+        date = bundle.edition_date(site) or NO_DATE
+        reviews = {handout_files(e.review, variant(self.renderer))["pdf"]: e.review for e in bundle.entries}
+        files = [(Path(path).name, path, source) for path, source in target.inputs.items()]
+        manifest = {
+            "title": self.renderer.phrase("booklet_title", bundle), "publisher": site.publisher,
+            "edition_date": site.edition_date.isoformat() if site.edition_date else None,
+            "generator": f"publisher {__version__}",
+            "files": [{"name": name, "size": source.size, "sha256": source.sha256,
+                       **(review_facts(reviews[path]) if path in reviews else {})}
+                      for name, path, source in files]}
+        readme = Markup(self.renderer.env.get_template("portal/readme.txt.j2").render(
+            site=site, brand=self.renderer.brand, booklet=bundle, files=[name for name, _, _ in files])).unescape()
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            entries = [("README.txt", readme.encode("utf-8"), zipfile.ZIP_DEFLATED),
+                       ("manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+                        zipfile.ZIP_DEFLATED)]
+            entries += [(name, source.data, zipfile.ZIP_STORED) for name, _, source in files]  # already compressed
+            for name, data, method in entries:
+                info = zipfile.ZipInfo(name, date_time=(date.year, date.month, date.day, 0, 0, 0))
+                info.create_system, info.external_attr, info.compress_type = 3, 0o644 << 16, method
+                archive.writestr(info, data)
+        return out.getvalue()
+
+
+def review_facts(review: Review) -> dict:
+    return {"compound": review.compound.slug, "condition": review.condition.slug, "status": review.status,
+            "reviewed_on": review.reviewed_on.isoformat() if review.reviewed_on else None,
+            "next_review_due": review.next_review_due.isoformat() if review.next_review_due else None}

@@ -1,0 +1,139 @@
+"""Where every file goes: the one place that says it.
+
+An output folder (``--out``) holds one *output root* per language and print edition: the
+catalog's own language at the top, every other language in ``<lang>/``, and the large-print
+edition of each in ``large-print/`` below that. Inside a root, each output has a folder of
+its own and a base name that says what the file is on its own, as an e-mail attachment
+arrives (``low-dose-naltrexone--liver-cancer--large-print--es.pdf``). The plan, the outputs,
+the portal, ``SHA256SUMS``, the manifest and ``publisher serve`` all ask here.
+
+Pure string rules, no imports beyond the standard library: every plan asks them tens of
+thousands of times.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+LARGE_PRINT = "large-print"  # the large-print edition's folder, inside its language's root
+HTML_ASSETS = "html/_assets"  # stylesheets and fonts beside the HTML handouts ('_' starts no slug)
+PORTAL_ASSETS = "assets"  # the portal pages' stylesheet and script
+CHECKSUMS = "SHA256SUMS"
+# The folders (and root files) a build may write in an output root: the only places a
+# manifest may name, and the only ones a build removes files from.
+OUTPUT_FOLDERS = ("html", "pdf", "booklets", "epub", "previews", "downloads", "compounds", "conditions",
+                  PORTAL_ASSETS)
+ROOT_FILES = (CHECKSUMS, "index.html", "catalog.json", "opds.xml", "sitemap.xml")
+
+# What a file of one review or one bundle is, by kind: (folder, suffix).
+REVIEW_FILES = {"html": ("html", "html"), "pdf": ("pdf", "pdf"), "preview": ("previews", "png")}
+BUNDLE_FILES = {"booklet": ("booklets", "pdf"), "epub": ("epub", "epub"), "preview": ("previews", "png")}
+
+
+def is_source(site, language: str) -> bool:
+    """Is ``language`` the catalog's own, the one its YAML is written in (site.yaml's first)?"""
+    return language == site.languages[0]
+
+
+def language_folder(site, language: str) -> str:
+    """Where one language's outputs go under the output folder: the catalog's own language
+    at its top (``""``), any other in its own folder (``"es/"``)."""
+    return "" if is_source(site, language) else f"{language}/"
+
+
+def edition_folder(large_print: bool) -> str:
+    """Where a print edition goes inside its language's folder: ``"large-print/"`` or ``""``."""
+    return f"{LARGE_PRINT}/" if large_print else ""
+
+
+def output_root(out: Path, site, language: str, large_print: bool) -> Path:
+    """The folder one language's edition is built into, with its own manifest and lock."""
+    return Path(out) / f"{language_folder(site, language)}{edition_folder(large_print)}"
+
+
+def variant(settings) -> str:
+    """What a base name adds for one build's edition and language (``settings``: its site and
+    ``large_print``): ``--large-print``, ``--es`` (any language but the catalog's own), both,
+    or nothing."""
+    site = settings.site
+    language = "" if is_source(site, site.language) else f"--{site.language}"
+    return ("--large-print" if settings.large_print else "") + language
+
+
+def file_name(stem: str, suffix: str, variant: str = "") -> str:
+    """A base name that says what the file is on its own: ``<stem><variant>.<suffix>``.
+    Slugs keep it ASCII."""
+    return f"{stem}{variant}.{suffix}"
+
+
+def review_path(folder: str, review, suffix: str, variant: str = "") -> str:
+    """``pdf/<compound>/<compound>--<condition>.pdf``: the folders group, the name identifies
+    (``file_name``'s rule, written out: a large plan asks 60,000 times)."""
+    compound = review.compound.slug
+    return f"{folder}/{compound}/{compound}--{review.condition.slug}{variant}.{suffix}"
+
+
+def bundle_stem(bundle) -> str:
+    """``<compound>--all-conditions`` or ``all-compounds--<condition>``."""
+    return f"{bundle.slug}--all-conditions" if bundle.kind == "compound" else f"all-compounds--{bundle.slug}"
+
+
+def bundle_path(folder: str, bundle, suffix: str, variant: str = "") -> str:
+    """``booklets/<compound>--all-conditions.pdf`` or
+    ``booklets/by-condition/all-compounds--<condition>.pdf``."""
+    sub = "" if bundle.kind == "compound" else "by-condition/"
+    return f"{folder}/{sub}{file_name(bundle_stem(bundle), suffix, variant)}"
+
+
+def review_file(kind: str, review, variant: str = "") -> str:
+    """One review's file of a kind (``"pdf"``, ``"html"``, ``"preview"``)."""
+    folder, suffix = REVIEW_FILES[kind]
+    return review_path(folder, review, suffix, variant)
+
+
+def bundle_file(kind: str, bundle, variant: str = "") -> str:
+    """One bundle's file of a kind (``"booklet"``, ``"epub"``, ``"preview"``, ``"zip"``, ``"page"``)."""
+    if kind == "zip":
+        return f"downloads/{file_name(bundle_stem(bundle), 'zip', variant)}"
+    if kind == "page":
+        return f"{bundle.kind}s/{bundle.slug}.html"
+    folder, suffix = BUNDLE_FILES[kind]
+    return bundle_path(folder, bundle, suffix, variant)
+
+
+def in_large_print(path: str) -> str:
+    """A path of the large-print edition, as seen from the standard edition's root."""
+    return f"{LARGE_PRINT}/{path}"
+
+
+def is_large_print(path: str) -> bool:
+    """Is ``path`` (relative to a standard root) in that root's large-print edition?"""
+    return path.startswith(f"{LARGE_PRINT}/")
+
+
+def handout_files(review, language: str = "") -> dict[str, str]:
+    """What the portal publishes of one review, by kind; ``language`` is the base names'
+    language part (``--es``; nothing for the catalog's own). Every review is in several
+    bundles, pages and formats of a plan, so answers are kept (bounded, by review identity)."""
+    key = (id(review), language)
+    kept = _handout_files.get(key)
+    if kept is not None and kept[0] is review:
+        return kept[1]
+    if len(_handout_files) > 100_000:
+        _handout_files.clear()
+    files = {"pdf": review_file("pdf", review, language), "html": review_file("html", review, language),
+             "preview": review_file("preview", review, language),
+             "large_print_pdf": in_large_print(review_file("pdf", review, "--large-print" + language))}
+    _handout_files[key] = (review, files)
+    return files
+
+
+_handout_files: dict = {}
+
+
+def bundle_files(bundle, language: str = "") -> dict[str, str]:
+    """What the portal publishes of one bundle, by kind (``language`` as for ``handout_files``)."""
+    return {"booklet": bundle_file("booklet", bundle, language), "epub": bundle_file("epub", bundle, language),
+            "zip": bundle_file("zip", bundle, language), "preview": bundle_file("preview", bundle, language),
+            "large_print_booklet": in_large_print(bundle_file("booklet", bundle, "--large-print" + language)),
+            "page": bundle_file("page", bundle)}
