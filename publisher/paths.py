@@ -18,21 +18,34 @@ from pathlib import Path
 LARGE_PRINT = "large-print"  # the large-print edition's folder, inside its language's root
 HTML_ASSETS = "html/_assets"  # stylesheets and fonts beside the HTML handouts ('_' starts no slug)
 PORTAL_ASSETS = "assets"  # the portal pages' stylesheet and script
+DOWNLOADS = "downloads"  # the portal's zips
 CHECKSUMS = "SHA256SUMS"
-# The folders (and root files) a build may write in an output root: the only places a
-# manifest may name, and the only ones a build removes files from.
-OUTPUT_FOLDERS = ("html", "pdf", "booklets", "epub", "previews", "downloads", "compounds", "conditions",
-                  PORTAL_ASSETS)
-ROOT_FILES = (CHECKSUMS, "index.html", "catalog.json", "opds.xml", "sitemap.xml")
 
 # What a file of one review or one bundle is, by kind: (folder, suffix).
 REVIEW_FILES = {"html": ("html", "html"), "pdf": ("pdf", "pdf"), "preview": ("previews", "png")}
 BUNDLE_FILES = {"booklet": ("booklets", "pdf"), "epub": ("epub", "epub"), "preview": ("previews", "png")}
+BUNDLE_KINDS = ("compound", "condition")  # a portal page per bundle: compounds/<slug>.html ...
+
+# The folders (and root files) a build may write in an output root: the only places a
+# manifest may name, and the only ones a build removes files from.
+OUTPUT_FOLDERS = tuple(dict.fromkeys([*(folder for folder, _ in (*REVIEW_FILES.values(), *BUNDLE_FILES.values())),
+                                      DOWNLOADS, *(f"{kind}s" for kind in BUNDLE_KINDS), PORTAL_ASSETS]))
+ROOT_FILES = (CHECKSUMS, "index.html", "catalog.json", "opds.xml", "sitemap.xml")
+
+
+def source_language(site) -> str:
+    """The catalog's own language: the one its YAML is written in, site.yaml's first."""
+    return site.languages[0]
 
 
 def is_source(site, language: str) -> bool:
-    """Is ``language`` the catalog's own, the one its YAML is written in (site.yaml's first)?"""
+    """Is ``language`` the catalog's own?"""
     return language == site.languages[0]
+
+
+def translated_languages(site) -> tuple[str, ...]:
+    """The languages site.yaml lists besides the catalog's own: those with a translation."""
+    return site.languages[1:]
 
 
 def language_folder(site, language: str) -> str:
@@ -94,7 +107,7 @@ def review_file(kind: str, review, variant: str = "") -> str:
 def bundle_file(kind: str, bundle, variant: str = "") -> str:
     """One bundle's file of a kind (``"booklet"``, ``"epub"``, ``"preview"``, ``"zip"``, ``"page"``)."""
     if kind == "zip":
-        return f"downloads/{file_name(bundle_stem(bundle), 'zip', variant)}"
+        return f"{DOWNLOADS}/{file_name(bundle_stem(bundle), 'zip', variant)}"
     if kind == "page":
         return f"{bundle.kind}s/{bundle.slug}.html"
     folder, suffix = BUNDLE_FILES[kind]

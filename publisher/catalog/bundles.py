@@ -11,7 +11,7 @@ from typing import NamedTuple
 from .model import Compound, Condition, Review, Site
 
 
-class Entry(NamedTuple):
+class BundleEntry(NamedTuple):
     """One review inside a bundle: its name in the contents and outline, and its own id prefix
     (every review reuses the same element ids, which must stay unique in one document). A
     named tuple: a large catalog's bundles hold two entries per review."""
@@ -31,7 +31,7 @@ class Bundle:
 
     kind: str
     subject: Compound | Condition
-    entries: tuple[Entry, ...]
+    entries: tuple[BundleEntry, ...]
 
     @property
     def slug(self) -> str:
@@ -74,5 +74,5 @@ def _bundles(reviews: list[Review]) -> list[Bundle]:
 
 
 def _bundle(kind, subject, reviews, label) -> Bundle:
-    entries = tuple(Entry(label(r), r, f"r{n}-") for n, r in enumerate(reviews, start=1))
+    entries = tuple(BundleEntry(label(r), r, f"r{n}-") for n, r in enumerate(reviews, start=1))
     return Bundle(kind, subject, entries)

@@ -25,7 +25,7 @@ from ..catalog import STATUSES, Catalog
 from ..catalog import records as r
 from ..catalog.files import Tree, Unsafe
 from ..errors import CatalogError, Problem, SelectionError
-from ..paths import is_source
+from ..paths import is_source, translated_languages
 from .strings import source_strings
 
 STATUS_FIELDS = {
@@ -67,7 +67,7 @@ def catalog_po_path(catalog: Catalog, language: str) -> Path:
 
 def languages(catalog: Catalog) -> list[str]:
     """The languages translated into: site.yaml's, then any other with a PO file."""
-    listed = list(catalog.site.languages[1:])
+    listed = list(translated_languages(catalog.site))
     folder = catalog.root / "translations"
     found = sorted(p.stem for p in folder.glob("*.po")) if folder.is_dir() else []
     return listed + [tag for tag in found if tag not in listed]
@@ -189,7 +189,7 @@ def check_lines(catalog: Catalog) -> list[str]:
     if len(catalog.site.languages) < 2:
         return []
     lines = []
-    for language in catalog.site.languages[1:]:
+    for language in translated_languages(catalog.site):
         found, status = counts(catalog, language), load_status(catalog, language)
         lines.append(f"translation {language}: {found.translated} translated, {found.fuzzy} fuzzy, "
                      f"{found.missing} missing ({status.status})")

@@ -15,6 +15,8 @@ import re
 from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 
+from ..paths import translated_languages
+
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "td", "th", "div", "section", "aside", "header"}
@@ -124,7 +126,7 @@ def report(catalog) -> dict:
     from .translate import load_translation, translate_catalog
 
     others = []
-    for language in catalog.site.languages[1:]:
+    for language in translated_languages(catalog.site):
         translation = load_translation(catalog, language, allow_incomplete=True)
         others.append(language_report(translate_catalog(catalog, translation), translation.partial))
     own = language_report(catalog)

@@ -11,7 +11,7 @@ from typing import Callable
 
 from ..options import BuildOptions
 from ..outputs import OUTPUTS, TYPESET, Source, is_derived
-from .manifest import Entry
+from .manifest import Recorded
 from .plan import Plan, Step, plans
 from .workers import Pool, cores
 from .writer import Writer
@@ -95,7 +95,7 @@ def execute(plan: Plan, progress: Progress | None = None) -> BuildReport:
     return report
 
 
-def _with_inputs(step: Step, writer: Writer, neighbours: dict[str, Entry]):
+def _with_inputs(step: Step, writer: Writer, neighbours: dict[str, Recorded]):
     """A derived output's target, given its sources as now on disk (the large-print edition's
     only by size and hash: that folder has its own writer)."""
     cls = OUTPUTS[step.format]

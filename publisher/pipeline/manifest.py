@@ -7,7 +7,7 @@ in path order): 31,000 outputs decode in a third of the time one object per outp
 
 The manifest is data read from a folder anyone may have touched, so it is never trusted
 to name a path: an entry that is not a plain relative path under one of the folders
-publisher writes (no ``..``, nothing absolute) makes the whole manifest foreign. A
+publisher writes (``paths.OUTPUT_FOLDERS``) (no ``..``, nothing absolute) makes the whole manifest foreign. A
 missing, unreadable or foreign manifest is an empty one: the build remakes everything
 rather than failing (or deleting what it was told to). Only the ``Writer`` saves it.
 """
@@ -22,14 +22,12 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
+from ..paths import OUTPUT_FOLDERS, ROOT_FILES
+
 NAME = ".publisher-manifest.json"
 FORMAT = 3  # 3: columns; 2: one object per output, read when upgrading
 COLUMNS = ("paths", "fingerprints", "sizes", "sha256")
 MAX_BYTES = 64 * 1024 * 1024  # a manifest for 100,000 outputs is about 25 MB
-# The folders (and root files) a build may write: the only places a manifest may point.
-OUTPUT_FOLDERS = ("html", "pdf", "booklets", "epub", "previews", "downloads", "compounds", "conditions",
-                  "assets")
-ROOT_FILES = ("SHA256SUMS", "index.html", "catalog.json", "opds.xml", "sitemap.xml")
 # Each part starts with a letter, digit, '_' or '-': no '', '.', '..' or hidden parts.
 _OWNED = (rf"(?:(?:{'|'.join(OUTPUT_FOLDERS)})(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)+"
           rf"|{'|'.join(map(re.escape, ROOT_FILES))})")
@@ -43,17 +41,17 @@ def is_owned_path(path: object) -> bool:
     return isinstance(path, str) and OWNED.fullmatch(path) is not None
 
 
-class Entry(NamedTuple):
+class Recorded(NamedTuple):
     fingerprint: str  # of what the file was made from
     size: int
     sha256: str
 
 
 class Manifest:
-    def __init__(self, root: Path, entries: dict[str, Entry] | None = None):
+    def __init__(self, root: Path, entries: dict[str, Recorded] | None = None):
         self.root = Path(root)
         self._folder = f"{self.root}/"
-        self.entries: dict[str, Entry] = entries or {}
+        self.entries: dict[str, Recorded] = entries or {}
 
     @classmethod
     def load(cls, root: Path) -> "Manifest":
@@ -72,7 +70,7 @@ class Manifest:
                 return cls(root, {})
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return cls(root, {})
-        return cls(root, dict(zip(paths, map(Entry, fingerprints, sizes, hashes))))
+        return cls(root, dict(zip(paths, map(Recorded, fingerprints, sizes, hashes))))
 
     def reason(self, path: str, fingerprint: str) -> str | None:
         """Why the output must be made, or None when it is made from exactly these inputs and
@@ -91,7 +89,7 @@ class Manifest:
         return None
 
     def record(self, path: str, fingerprint: str, size: int, sha256: str) -> None:
-        self.entries[path] = Entry(fingerprint, size, sha256)
+        self.entries[path] = Recorded(fingerprint, size, sha256)
 
     def forget(self, path: str) -> None:
         self.entries.pop(path, None)

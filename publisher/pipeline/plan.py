@@ -25,11 +25,11 @@ from ..catalog.release import review_release_problems
 from ..errors import CatalogError, ReleaseError, SelectionError
 from ..options import BuildOptions
 from ..outputs import OUTPUTS, Target, is_derived
-from ..paths import in_large_print, is_source, output_root
+from ..paths import in_large_print, is_source, output_root, source_language
 from ..render import RenderSettings, make_environment
 from .alternates import LanguageAlternates
 from .fingerprint import Fingerprints
-from .manifest import Entry, Manifest
+from .manifest import Recorded, Manifest
 
 REASONS = ("new", "changed input", "missing file", "forced")
 
@@ -59,7 +59,7 @@ class Plan:
     manifest: Manifest
     steps: list[Step]  # every selected output, in the order they are made
     stale: list[str]  # outputs whose review (or bundle) left the catalog: to remove
-    neighbours: dict[str, Entry]  # the large-print edition's outputs, read-only: the portal links them
+    neighbours: dict[str, Recorded]  # the large-print edition's outputs, read-only: the portal links them
 
     @property
     def make(self) -> list[Step]:
@@ -134,7 +134,7 @@ def _collector_paused():
 
 def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) -> Plan:
     catalog = catalog or load_catalog(options.catalog)
-    language = language or catalog.site.languages[0]
+    language = language or source_language(catalog.site)
     if not is_source(catalog.site, language):
         catalog = _translated(catalog, language, options)
     reviews = select(catalog, options.compounds, options.conditions)

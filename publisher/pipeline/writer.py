@@ -16,7 +16,8 @@ import tempfile
 from pathlib import Path
 
 from ..errors import PublisherError
-from .manifest import NAME, OUTPUT_FOLDERS, Manifest, is_owned_path
+from ..paths import OUTPUT_FOLDERS
+from .manifest import NAME, Manifest, is_owned_path
 
 LOCK = ".publisher.lock"
 TMP_SUFFIX = ".tmp"

@@ -25,7 +25,7 @@ import uvicorn
 from ..catalog import load_catalog
 from ..errors import PublisherError
 from ..options import BuildOptions
-from ..paths import output_root
+from ..paths import output_root, source_language
 from .app import make_app
 from .builder import Builder
 from .network import _listen, _Server, is_loopback
@@ -41,7 +41,7 @@ def _root(options: BuildOptions) -> Path:
         site = load_catalog(options.catalog).site
     except PublisherError:
         site = SimpleNamespace(languages=(None,))
-    language = options.languages[0] if options.languages else site.languages[0]
+    language = options.languages[0] if options.languages else source_language(site)
     return output_root(options.out, site, language, options.large_print)
 
 
