@@ -40,11 +40,11 @@ def fake_folder(folder: Path, compounds: int, conditions: int) -> BuildOptions:
     options = BuildOptions(catalog, folder / "out")
     first = plan(options)
     for step in first.steps:  # one byte per output, recorded as made (no fsync: a fake folder)
-        path = options.root / step.path
+        path = first.root / step.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"x")
         first.manifest.record(step.path, step.fingerprint, 1, hashlib.sha256(b"x").hexdigest())
-    (options.root / NAME).write_bytes(first.manifest.text())
+    (first.root / NAME).write_bytes(first.manifest.text())
     return options
 
 
