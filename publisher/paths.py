@@ -60,13 +60,13 @@ def edition_folder(large_print: bool) -> str:
 
 
 def output_root(out: Path, site, language: str, large_print: bool) -> Path:
-    """The folder one language's edition is built into, with its own manifest and lock."""
+    """The folder one language's print edition is built into, with its own manifest and lock."""
     return Path(out) / f"{language_folder(site, language)}{edition_folder(large_print)}"
 
 
 def variant(settings) -> str:
-    """What a base name adds for one build's edition and language (``settings``: its site and
-    ``large_print``): ``--large-print``, ``--es`` (any language but the catalog's own), both,
+    """What a base name adds for one build's print edition and language (``settings``: its site
+    and ``large_print``): ``--large-print``, ``--es`` (any language but the catalog's own), both,
     or nothing."""
     site = settings.site
     language = "" if is_source(site, site.language) else f"--{site.language}"

@@ -132,7 +132,7 @@ QR_MAX_BYTES = 2331  # a version 40 QR code at error correction M, in byte mode
 
 def _check_online_url(site: Site, record: r.Record | None, reviews: list[Review], problems: list[Problem]) -> None:
     """Every review's online address must fit in the QR code printed on its handout."""
-    site = replace(site, language=max(site.languages, key=len))  # {language}: the longest edition's
+    site = replace(site, language=max(site.languages, key=len))  # {language}: the longest language tag's
     longest = max((len(site.online(review).encode("utf-8")) for review in reviews), default=0) if site.online_url else 0
     if longest > QR_MAX_BYTES:
         problems.append(Problem(record.path, record.line("online_url"),

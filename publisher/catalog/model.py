@@ -86,7 +86,7 @@ class Site:
     online_url: str | None = None  # e.g. https://example.org/{language}/{compound}/{condition}
     reading_grade_max: float = 8.0  # the usual ceiling for patient materials
     languages: tuple[str, ...] = ()  # BCP 47 tags; the first is the YAML's own; () means (language,)
-    partial_translation: bool = False  # set on a translated edition built with missing strings
+    partial_translation: bool = False  # set on a translation built with missing strings
 
     def __post_init__(self):
         if not self.languages:

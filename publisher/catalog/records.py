@@ -191,7 +191,7 @@ def grade(node: yaml.Node) -> float:
 
 def url_pattern(node: yaml.Node) -> str:
     """A web address with ``{compound}`` and/or ``{condition}`` where the slugs go, and
-    optionally ``{language}``, the edition's BCP 47 tag."""
+    optionally ``{language}``, the build language's BCP 47 tag."""
     value = url(node)
     holes = re.findall(r"\{[^}]*\}|[{}]", value)
     if not {"{compound}", "{condition}"} & set(holes) or any(h not in ("{compound}", "{condition}", "{language}") for h in holes):

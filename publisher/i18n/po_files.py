@@ -131,7 +131,7 @@ def update(catalog: Catalog, language: str) -> tuple[Path, bool]:
     Running it twice gives the same bytes: the only date written is the catalog's edition_date.
     """
     locale = _locale(catalog, language)
-    template = PoCatalog(fuzzy=False, creation_date=_edition(catalog))
+    template = PoCatalog(fuzzy=False, creation_date=_edition_day(catalog))
     for text, where in source_strings(catalog).items():
         template.add(text, locations=[(w, None) for w in where]).flags.discard("python-format")
     po = read_po_file(catalog, language)
@@ -152,7 +152,7 @@ def update(catalog: Catalog, language: str) -> tuple[Path, bool]:
     return path, True
 
 
-def _edition(catalog: Catalog) -> dt.datetime | None:
+def _edition_day(catalog: Catalog) -> dt.datetime | None:
     day = catalog.site.edition_date
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc) if day else None
 

@@ -1,4 +1,4 @@
-"""Which language editions hold a portal page, so that its language switcher and ``hreflang``
+"""Which languages' output roots hold a portal page, so that its language switcher and ``hreflang``
 links never point at a file that is not there.
 
 A language this build makes will have what this build plans (the same selection, hence the

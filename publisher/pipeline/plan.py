@@ -52,7 +52,7 @@ class Step(NamedTuple):
 @dataclass
 class Plan:
     options: BuildOptions
-    root: Path  # the folder this plan writes: one per edition and language
+    root: Path  # the output root this plan writes: one per language and print edition
     catalog: Catalog
     reviews: list[Review]
     settings: RenderSettings
@@ -222,7 +222,7 @@ def _translated(catalog: Catalog, language: str, options: BuildOptions) -> Catal
 
 
 def _targets(reviews: list[Review], settings: RenderSettings) -> dict[str, list[Target]]:
-    """Every format's targets: their names depend on the settings (edition, language), and
+    """Every format's targets: their names depend on the settings (print edition, language), and
     a derived output's may too (a sitemap only when the site has an address)."""
     return {name: cls.targets(reviews, settings) for name, cls in OUTPUTS.items()}
 
