@@ -105,7 +105,7 @@ def build_command(dry_run, as_json, quiet, verbose, **options):
     if dry_run:
         _print_plans(plans(settings), as_json, verbose)
         return
-    bar = ProgressBar(click.get_text_stream("stderr")) if not (quiet or verbose) and _on_terminal() else None
+    bar = ProgressBar(sys.stderr) if not (quiet or verbose) and _on_terminal() else None
     done = []
 
     def progress(count, total, path):
@@ -161,7 +161,9 @@ def _print_plans(found, as_json: bool, verbose: bool) -> None:
 
 
 def _on_terminal() -> bool:
-    return click.get_text_stream("stderr").isatty()
+    # sys.stderr at call time (CliRunner swaps it in tests); click.get_text_stream is
+    # deprecated from click 8.3.
+    return sys.stderr.isatty()
 
 
 @main.command("check")

@@ -199,3 +199,11 @@ def test_progress_bar_counts_rate_and_time_left():
     assert re.search(r"\r\[#{28}\] 8/8 outputs  \d\.\d/s  0:00 left$", stream.getvalue())
     bar.close()
     assert stream.getvalue().endswith("\r")
+
+
+@pytest.mark.filterwarnings("error::DeprecationWarning")
+def test_a_build_raises_no_deprecation_warning(tmp_path):
+    # click.get_text_stream is deprecated from click 8.3: the CLI uses sys.stderr
+    result = run("build", "--catalog", str(small_catalog(tmp_path / "c")), "--out", str(tmp_path / "out"),
+                 "--format", "html", "--condition", "fibromyalgia")
+    assert result.exit_code == 0, result.output
