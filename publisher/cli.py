@@ -18,7 +18,7 @@ from .version import __version__
 from .pipeline.execute import build
 from .catalog import load_catalog
 from .catalog.release import overdue_problems
-from .errors import PublisherError
+from .errors import PublisherError, SelectionError
 from .options import BuildOptions
 from .pipeline.plan import plans
 from .progress import ProgressBar
@@ -101,6 +101,11 @@ def build_command(dry_run, as_json, quiet, verbose, **options):
 
     Outputs that are up to date are skipped; outputs whose review left the catalog are removed.
     """
+    if as_json and not dry_run:
+        raise SelectionError("--json only goes with --dry-run (it prints the plan as JSON): "
+                             "add --dry-run, or drop --json")
+    if quiet and verbose:
+        raise SelectionError("-q/--quiet and -v/--verbose contradict each other: choose one")
     settings = BuildOptions(**options)
     if dry_run:
         _print_plans(plans(settings), as_json, verbose)

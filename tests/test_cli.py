@@ -207,3 +207,16 @@ def test_a_build_raises_no_deprecation_warning(tmp_path):
     result = run("build", "--catalog", str(small_catalog(tmp_path / "c")), "--out", str(tmp_path / "out"),
                  "--format", "html", "--condition", "fibromyalgia")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--json"], "Error: --json only goes with --dry-run (it prints the plan as JSON): add --dry-run, or drop --json"),
+    (["-q", "-v"], "Error: -q/--quiet and -v/--verbose contradict each other: choose one"),
+    (["--quiet", "--verbose", "--dry-run"], "Error: -q/--quiet and -v/--verbose contradict each other: choose one"),
+])
+def test_options_that_do_not_go_together_are_refused(tmp_path, args, message):
+    out = tmp_path / "out"
+    result = run("build", "--catalog", str(small_catalog(tmp_path / "c")), "--out", str(out), *args)
+    assert result.exit_code == 2
+    assert result.output == message + "\n"
+    assert not out.exists()
