@@ -176,18 +176,40 @@ def _on_terminal() -> bool:
 @click.option("--readability", is_flag=True,
               help="Score every handout's reading level in each language (English: Flesch-Kincaid grade, "
                    "SMOG; Spanish: Fernández-Huerta, Szigriszt-Pazos/INFLESZ; others: not scored).")
-@click.option("--json", "as_json", is_flag=True, help="With --readability: print JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as JSON (with --readability: the scores).")
 def check_command(catalog, readability, as_json):
     """Validate the catalog; exit 1 listing every problem. Lists overdue reviews."""
     loaded = load_catalog(catalog)
     if readability:
         _print_readability(readability_report(loaded), as_json)
         return
+    if as_json:
+        click.echo(json.dumps(_check_result(catalog, loaded), indent=2, ensure_ascii=False))
+        return
     click.echo(f"{catalog}: ok ({len(loaded.compounds)} compound(s), "
                f"{len(loaded.conditions)} condition(s), {len(loaded.reviews)} review(s))")
     for problem in overdue_problems(loaded.reviews, dt.date.today()):
         click.echo(f"overdue: {problem}")
     _check_translations(loaded)
+
+
+def _check_result(catalog: str, loaded) -> dict:
+    """``check --json``: what the text says (the counts, overdue reviews, each translation)."""
+    from .i18n.po_files import counts, load_status
+    translations = []
+    for language in loaded.site.languages[1:]:
+        found = counts(loaded, language)
+        translations.append({"language": language, "translated": found.translated, "fuzzy": found.fuzzy,
+                             "missing": found.missing, "status": load_status(loaded, language).status})
+    return {
+        "catalog": catalog,
+        "compounds": len(loaded.compounds),
+        "conditions": len(loaded.conditions),
+        "reviews": len(loaded.reviews),
+        "overdue": [str(problem) for problem in overdue_problems(loaded.reviews, dt.date.today())],
+        "translations": translations,
+    }
 
 
 def _print_readability(found: dict, as_json: bool) -> None:

@@ -220,3 +220,31 @@ def test_options_that_do_not_go_together_are_refused(tmp_path, args, message):
     assert result.exit_code == 2
     assert result.output == message + "\n"
     assert not out.exists()
+
+
+def test_check_json(tmp_path):
+    catalog = small_catalog(tmp_path / "c")
+    write_yaml(catalog / "site.yaml", {"languages": ["en", "es"]})
+    write_yaml(catalog / "reviews/low-dose-naltrexone/fibromyalgia.yaml",
+               {"reviewed_on": "2020-01-10", "next_review_due": "2021-01-10"})
+    write_yaml(catalog / "translations/es.yaml", {"status": "reviewed", "translator": "Ana Ruiz",
+                                                  "reviewed_on": "2026-01-05"})
+    result = run("check", "--catalog", str(catalog), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {
+        "catalog": str(catalog), "compounds": 1, "conditions": 2, "reviews": 2,
+        "overdue": [f"{catalog}/reviews/low-dose-naltrexone/fibromyalgia.yaml: next review was due 2021-01-10"],
+        "translations": [{"language": "es", "translated": 0, "fuzzy": 0, "missing": 12, "status": "reviewed"}],
+    }
+    text = run("check", "--catalog", str(catalog)).output.splitlines()
+    assert text[1:] == [
+        f"overdue: {catalog}/reviews/low-dose-naltrexone/fibromyalgia.yaml: next review was due 2021-01-10",
+        "translation es: 0 translated, 0 fuzzy, 12 missing (reviewed)"]
+
+
+def test_check_json_of_a_one_language_catalog(tmp_path):
+    catalog = small_catalog(tmp_path / "c")
+    result = run("check", "--catalog", str(catalog), "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == {"catalog": str(catalog), "compounds": 1, "conditions": 2, "reviews": 2,
+                                         "overdue": [], "translations": []}
