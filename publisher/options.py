@@ -81,10 +81,13 @@ class BuildOptions:
         put("conditions", _slugs(self.conditions))
         put("languages", _slugs(self.languages))
         put("brand", Path(self.brand) if self.brand is not None else None)
-        if self.paper is not None and self.paper not in PAPER_SIZES:
+        # Case does not matter, as in --format: A4 is a4, Large-Print is large-print.
+        if self.paper is not None and _lower(self.paper) not in PAPER_SIZES:
             raise SelectionError(f"unknown paper '{self.paper}': choose from {', '.join(PAPER_SIZES)}")
-        if self.edition not in EDITIONS:
+        put("paper", _lower(self.paper))
+        if _lower(self.edition) not in EDITIONS:
             raise SelectionError(f"unknown edition '{self.edition}': choose from {', '.join(EDITIONS)}")
+        put("edition", _lower(self.edition))
         if self.jobs is not None and (isinstance(self.jobs, bool) or not isinstance(self.jobs, int)
                                       or self.jobs < 1):
             raise SelectionError(f"--jobs must be 1 or more, not {self.jobs}")
@@ -100,6 +103,10 @@ class BuildOptions:
             if "cli" in f.metadata:
                 flags, kwargs = f.metadata["cli"]
                 yield f.name, flags, kwargs
+
+
+def _lower(value):
+    return value.strip().lower() if isinstance(value, str) else value
 
 
 def _slugs(value: str | Iterable[str]) -> tuple[str, ...]:

@@ -248,3 +248,29 @@ def test_check_json_of_a_one_language_catalog(tmp_path):
     assert result.exit_code == 0
     assert json.loads(result.output) == {"catalog": str(catalog), "compounds": 1, "conditions": 2, "reviews": 2,
                                          "overdue": [], "translations": []}
+
+
+@pytest.mark.parametrize("given,paper,edition", [
+    ({"paper": "A4", "edition": "Large-Print"}, "a4", "large-print"),
+    ({"paper": "LETTER", "edition": "STANDARD"}, "letter", "standard"),
+    ({}, None, "standard"),
+])
+def test_paper_and_edition_ignore_case_like_format(given, paper, edition):
+    from publisher.options import BuildOptions
+
+    settings = BuildOptions(**given, formats="PDF")
+    assert (settings.paper, settings.edition, settings.formats) == (paper, edition, ("pdf",))
+
+
+def test_paper_in_capitals_on_the_command_line(tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "out"
+    result = run("build", "--catalog", str(small_catalog(tmp_path / "c")), "--out", str(out),
+                 "--format", "PDF", "--paper", "A4", "--condition", "fibromyalgia", "-q")
+    assert result.exit_code == 0, result.output
+    [pdf] = out.rglob("*.pdf")
+    box = PdfReader(pdf).pages[0].mediabox
+    assert (round(box.width), round(box.height)) == (595, 842)  # A4 in points
+    refused = run("build", "--catalog", str(small_catalog(tmp_path / "d")), "--paper", "Legal")
+    assert refused.exit_code == 2 and refused.output == "Error: unknown paper 'Legal': choose from letter, a4\n"
