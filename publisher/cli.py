@@ -35,7 +35,7 @@ class _Group(click.Group):
             raise PublisherError(f"{where}{error.strerror or error}") from error
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("publisher", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="publisher")
 def main() -> None:
     """Turn a catalog of medical safety reviews into patient handouts."""
@@ -90,14 +90,15 @@ def _field_option(name: str):
 catalog_option = _field_option("catalog")
 
 
-@main.command("build")
+@main.command("build", short_help="Build handouts, booklets, EPUBs and the download site.")
 @build_options
 @click.option("--dry-run", is_flag=True, help="Print what would be made and removed, and why; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="With --dry-run: print the plan as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Name every output written or removed.")
 def build_command(dry_run, as_json, quiet, verbose, **options):
-    """Build handouts (HTML, PDF), booklets, EPUBs and SHA256SUMS for every review in the catalog.
+    """Build handouts (HTML, PDF), booklets, EPUBs, the download site and SHA256SUMS for every
+    review in the catalog.
 
     Outputs that are up to date are skipped; outputs whose review left the catalog are removed.
     """
@@ -171,7 +172,7 @@ def _on_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-@main.command("check")
+@main.command("check", short_help="Validate the catalog; list overdue reviews.")
 @catalog_option
 @click.option("--readability", is_flag=True,
               help="Score every handout's reading level in each language (English: Flesch-Kincaid grade, "
@@ -250,7 +251,7 @@ def _print_scores(found: dict, limit: float) -> None:
     click.echo(f"{above} of {len(rows)} handout(s) above grade {limit:g} (reading_grade_max in site.yaml)")
 
 
-@main.command("list")
+@main.command("list", short_help="List compounds, conditions and reviews.")
 @catalog_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def list_command(catalog, as_json):
@@ -288,12 +289,12 @@ def _check_translations(loaded) -> None:
         click.echo(line)
 
 
-@main.group("translations")
+@main.group("translations", short_help="Keep the catalog's translations (PO files) up to date.")
 def translations_group() -> None:
     """Translations of the catalog's own text (catalog/translations/<lang>.po)."""
 
 
-@translations_group.command("update")
+@translations_group.command("update", short_help="Create or refresh the PO files from the catalog.")
 @catalog_option
 @click.option("--language", "language_tags", multiple=True, metavar="L",
               help="Only this language (repeatable; default: site.yaml's languages and every existing PO file).")
@@ -313,7 +314,7 @@ def translations_update_command(catalog, language_tags):
                    f"{found.fuzzy} fuzzy, {found.missing} missing)")
 
 
-@main.command("serve")
+@main.command("serve", short_help="Preview: build, serve and rebuild on every change.")
 @_field_option("catalog")
 @_field_option("brand")
 @_field_option("edition")
@@ -323,9 +324,10 @@ def translations_update_command(catalog, language_tags):
                                               "the first in site.yaml's languages).")
 @_field_option("allow_incomplete")
 @click.option("--out", metavar="DIR", help="Build into DIR and keep it (default: a private folder, removed on exit).")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
               help="Address to listen on; anything but loopback makes the preview reachable from other machines.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), metavar="PORT",
+              help="Port to listen on (0: any free port).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
 def serve_command(out, language, host, port, open_browser, **options):
     """Preview: build, serve and rebuild on every change; open pages reload by themselves.

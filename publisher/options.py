@@ -30,12 +30,13 @@ class BuildOptions:
     """What to build, from where, into where, and how."""
 
     catalog: Path = field(default=Path("catalog"), metadata=cli(
-        "--catalog", type=str, show_default=True, help="The catalog directory."))
+        "--catalog", type=str, metavar="DIR", show_default=True, help="The catalog directory."))
     out: Path = field(default=Path("dist"), metadata=cli(
-        "--out", type=str, show_default=True, help="Output folder."))
+        "--out", type=str, metavar="DIR", show_default=True, help="Output folder."))
     formats: tuple[str, ...] = field(default=FORMATS, metadata=cli(
         "--format", metavar="LIST", help=f"Comma-separated formats to build, from: {', '.join(FORMATS)} "
-                                         "(default: all)."))
+                                         "(default: all). site: the download portal (index.html, "
+                                         "previews, ZIPs, OPDS feed) and every output it links to."))
     compounds: tuple[str, ...] = field(default=(), metadata=cli(
         "--compound", multiple=True, metavar="SLUG", help="Only this compound (repeatable)."))
     conditions: tuple[str, ...] = field(default=(), metadata=cli(

@@ -274,3 +274,42 @@ def test_paper_in_capitals_on_the_command_line(tmp_path):
     assert (round(box.width), round(box.height)) == (595, 842)  # A4 in points
     refused = run("build", "--catalog", str(small_catalog(tmp_path / "d")), "--paper", "Legal")
     assert refused.exit_code == 2 and refused.output == "Error: unknown paper 'Legal': choose from letter, a4\n"
+
+
+HELPS = [[], ["build"], ["check"], ["list"], ["serve"], ["translations"], ["translations", "update"]]
+
+
+@pytest.mark.parametrize("command", HELPS, ids=lambda c: " ".join(c) or "publisher")
+def test_every_help_fits_80_columns(command):
+    result = CliRunner().invoke(main, [*command, "--help"], terminal_width=80)
+    assert result.exit_code == 0
+    assert result.output.startswith(f"Usage: {' '.join(['publisher', *command])} [OPTIONS]")
+    assert [line for line in result.output.splitlines() if len(line) > 80] == []
+    assert "..." not in result.output.split("\n", 1)[1]  # no command summary cut short
+
+
+def test_command_summaries_and_metavars():
+    top = CliRunner().invoke(main, ["--help"], terminal_width=80).output
+    assert top.split("Commands:\n")[1].splitlines() == [
+        "  build         Build handouts, booklets, EPUBs and the download site.",
+        "  check         Validate the catalog; list overdue reviews.",
+        "  list          List compounds, conditions and reviews.",
+        "  serve         Preview: build, serve and rebuild on every change.",
+        "  translations  Keep the catalog's translations (PO files) up to date.",
+    ]
+    build = squash_help(["build"])
+    assert "--catalog DIR The catalog directory. [default: catalog]" in build
+    assert "--out DIR Output folder. [default: dist]" in build
+    assert ("--format LIST Comma-separated formats to build, from: html, pdf, booklet, epub, site, checksums "
+            "(default: all). site: the download portal (index.html, previews, ZIPs, OPDS feed) and every "
+            "output it links to.") in build
+    serve = squash_help(["serve"])
+    for shown in ("--catalog DIR", "--out DIR", "--host ADDRESS", "--port PORT", "--brand FILE"):
+        assert shown in serve
+    assert "TEXT" not in build + serve and "INTEGER" not in serve
+    for command in (["check"], ["list"], ["translations", "update"]):
+        assert "--catalog DIR The catalog directory." in squash_help(command)
+
+
+def squash_help(command):
+    return " ".join(CliRunner().invoke(main, [*command, "--help"], terminal_width=80).output.split())
