@@ -13,6 +13,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from .version import __version__
 from .pipeline.execute import build
@@ -71,7 +72,19 @@ def _option(name: str, flags: tuple[str, ...], kwargs: dict):
         default = next(f.default for f in fields(BuildOptions) if f.name == name)
         shown = ",".join(default) if isinstance(default, tuple) else default
         kwargs = {"default": str(shown) if isinstance(shown, Path) else shown, **kwargs}
+    if name == "catalog":
+        kwargs = {**kwargs, "callback": _default_catalog_here}
     return click.option(*flags, name, **kwargs)
+
+
+def _default_catalog_here(ctx, param, value):
+    """--catalog left at its default names a folder of the working directory: when there is
+    none, say where to run publisher (a --catalog given gets the catalog loader's message)."""
+    if (not ctx.resilient_parsing and ctx.get_parameter_source(param.name) is ParameterSource.DEFAULT
+            and not Path(value).is_dir()):
+        raise PublisherError(f"no catalog folder '{value}' here: run publisher in the folder that holds "
+                             f"{value}/, or point at one with --catalog DIR")
+    return value
 
 
 def build_options(command):

@@ -313,3 +313,26 @@ def test_command_summaries_and_metavars():
 
 def squash_help(command):
     return " ".join(CliRunner().invoke(main, [*command, "--help"], terminal_width=80).output.split())
+
+
+NO_CATALOG_HERE = ("Error: no catalog folder 'catalog' here: run publisher in the folder that holds catalog/, "
+                   "or point at one with --catalog DIR\n")
+
+
+@pytest.mark.parametrize("command", [["build"], ["build", "--dry-run"], ["check"], ["check", "--json"], ["list"],
+                                     ["serve"], ["translations", "update"]], ids=" ".join)
+def test_run_outside_a_catalog(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = run(*command)
+    assert result.exit_code == 1
+    assert result.output == NO_CATALOG_HERE
+    assert list(tmp_path.iterdir()) == []  # nothing written (no dist/)
+    assert run(*command, "--help").exit_code == 0  # help needs no catalog
+
+
+def test_the_default_catalog_folder_is_used_when_there(tmp_path, monkeypatch):
+    small_catalog(tmp_path / "catalog")
+    monkeypatch.chdir(tmp_path)
+    result = run("check")
+    assert result.exit_code == 0
+    assert result.output == "catalog: ok (1 compound(s), 2 condition(s), 2 review(s))\n"
