@@ -13,12 +13,13 @@ from dataclasses import fields
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from .version import __version__
 from .pipeline.execute import build
 from .catalog import load_catalog
 from .catalog.release import overdue_problems
-from .errors import PublisherError
+from .errors import PublisherError, SelectionError
 from .options import BuildOptions
 from .pipeline.plan import plans
 from .progress import ProgressBar
@@ -35,7 +36,7 @@ class _Group(click.Group):
             raise PublisherError(f"{where}{error.strerror or error}") from error
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("publisher", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="publisher")
 def main() -> None:
     """Turn a catalog of medical safety reviews into patient handouts."""
@@ -71,7 +72,19 @@ def _option(name: str, flags: tuple[str, ...], kwargs: dict):
         default = next(f.default for f in fields(BuildOptions) if f.name == name)
         shown = ",".join(default) if isinstance(default, tuple) else default
         kwargs = {"default": str(shown) if isinstance(shown, Path) else shown, **kwargs}
+    if name == "catalog":
+        kwargs = {**kwargs, "callback": _default_catalog_here}
     return click.option(*flags, name, **kwargs)
+
+
+def _default_catalog_here(ctx, param, value):
+    """--catalog left at its default names a folder of the working directory: when there is
+    none, say where to run publisher (a --catalog given gets the catalog loader's message)."""
+    if (not ctx.resilient_parsing and ctx.get_parameter_source(param.name) is ParameterSource.DEFAULT
+            and not Path(value).is_dir()):
+        raise PublisherError(f"no catalog folder '{value}' here: run publisher in the folder that holds "
+                             f"{value}/, or point at one with --catalog DIR")
+    return value
 
 
 def build_options(command):
@@ -90,22 +103,28 @@ def _field_option(name: str):
 catalog_option = _field_option("catalog")
 
 
-@main.command("build")
+@main.command("build", short_help="Build handouts, booklets, EPUBs and the download site.")
 @build_options
 @click.option("--dry-run", is_flag=True, help="Print what would be made and removed, and why; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="With --dry-run: print the plan as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Name every output written or removed.")
 def build_command(dry_run, as_json, quiet, verbose, **options):
-    """Build handouts (HTML, PDF), booklets, EPUBs and SHA256SUMS for every review in the catalog.
+    """Build handouts (HTML, PDF), booklets, EPUBs, the download site and SHA256SUMS for every
+    review in the catalog.
 
     Outputs that are up to date are skipped; outputs whose review left the catalog are removed.
     """
+    if as_json and not dry_run:
+        raise SelectionError("--json only goes with --dry-run (it prints the plan as JSON): "
+                             "add --dry-run, or drop --json")
+    if quiet and verbose:
+        raise SelectionError("-q/--quiet and -v/--verbose contradict each other: choose one")
     settings = BuildOptions(**options)
     if dry_run:
         _print_plans(plans(settings), as_json, verbose)
         return
-    bar = ProgressBar(click.get_text_stream("stderr")) if not (quiet or verbose) and _on_terminal() else None
+    bar = ProgressBar(sys.stderr) if not (quiet or verbose) and _on_terminal() else None
     done = []
 
     def progress(count, total, path):
@@ -161,26 +180,50 @@ def _print_plans(found, as_json: bool, verbose: bool) -> None:
 
 
 def _on_terminal() -> bool:
-    return click.get_text_stream("stderr").isatty()
+    # sys.stderr at call time (CliRunner swaps it in tests); click.get_text_stream is
+    # deprecated from click 8.3.
+    return sys.stderr.isatty()
 
 
-@main.command("check")
+@main.command("check", short_help="Validate the catalog; list overdue reviews.")
 @catalog_option
 @click.option("--readability", is_flag=True,
               help="Score every handout's reading level in each language (English: Flesch-Kincaid grade, "
                    "SMOG; Spanish: Fernández-Huerta, Szigriszt-Pazos/INFLESZ; others: not scored).")
-@click.option("--json", "as_json", is_flag=True, help="With --readability: print JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as JSON (with --readability: the scores).")
 def check_command(catalog, readability, as_json):
     """Validate the catalog; exit 1 listing every problem. Lists overdue reviews."""
     loaded = load_catalog(catalog)
     if readability:
         _print_readability(readability_report(loaded), as_json)
         return
+    if as_json:
+        click.echo(json.dumps(_check_result(catalog, loaded), indent=2, ensure_ascii=False))
+        return
     click.echo(f"{catalog}: ok ({len(loaded.compounds)} compound(s), "
                f"{len(loaded.conditions)} condition(s), {len(loaded.reviews)} review(s))")
     for problem in overdue_problems(loaded.reviews, dt.date.today()):
         click.echo(f"overdue: {problem}")
     _check_translations(loaded)
+
+
+def _check_result(catalog: str, loaded) -> dict:
+    """``check --json``: what the text says (the counts, overdue reviews, each translation)."""
+    from .i18n.po_files import counts, load_status
+    translations = []
+    for language in loaded.site.languages[1:]:
+        found = counts(loaded, language)
+        translations.append({"language": language, "translated": found.translated, "fuzzy": found.fuzzy,
+                             "missing": found.missing, "status": load_status(loaded, language).status})
+    return {
+        "catalog": catalog,
+        "compounds": len(loaded.compounds),
+        "conditions": len(loaded.conditions),
+        "reviews": len(loaded.reviews),
+        "overdue": [str(problem) for problem in overdue_problems(loaded.reviews, dt.date.today())],
+        "translations": translations,
+    }
 
 
 def _print_readability(found: dict, as_json: bool) -> None:
@@ -221,7 +264,7 @@ def _print_scores(found: dict, limit: float) -> None:
     click.echo(f"{above} of {len(rows)} handout(s) above grade {limit:g} (reading_grade_max in site.yaml)")
 
 
-@main.command("list")
+@main.command("list", short_help="List compounds, conditions and reviews.")
 @catalog_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def list_command(catalog, as_json):
@@ -259,12 +302,12 @@ def _check_translations(loaded) -> None:
         click.echo(line)
 
 
-@main.group("translations")
+@main.group("translations", short_help="Keep the catalog's translations (PO files) up to date.")
 def translations_group() -> None:
     """Translations of the catalog's own text (catalog/translations/<lang>.po)."""
 
 
-@translations_group.command("update")
+@translations_group.command("update", short_help="Create or refresh the PO files from the catalog.")
 @catalog_option
 @click.option("--language", "language_tags", multiple=True, metavar="L",
               help="Only this language (repeatable; default: site.yaml's languages and every existing PO file).")
@@ -284,7 +327,7 @@ def translations_update_command(catalog, language_tags):
                    f"{found.fuzzy} fuzzy, {found.missing} missing)")
 
 
-@main.command("serve")
+@main.command("serve", short_help="Preview: build, serve and rebuild on every change.")
 @_field_option("catalog")
 @_field_option("brand")
 @_field_option("edition")
@@ -294,9 +337,10 @@ def translations_update_command(catalog, language_tags):
                                               "the first in site.yaml's languages).")
 @_field_option("allow_incomplete")
 @click.option("--out", metavar="DIR", help="Build into DIR and keep it (default: a private folder, removed on exit).")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
               help="Address to listen on; anything but loopback makes the preview reachable from other machines.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), metavar="PORT",
+              help="Port to listen on (0: any free port).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
 def serve_command(out, language, host, port, open_browser, **options):
     """Preview: build, serve and rebuild on every change; open pages reload by themselves.

@@ -30,12 +30,13 @@ class BuildOptions:
     """What to build, from where, into where, and how."""
 
     catalog: Path = field(default=Path("catalog"), metadata=cli(
-        "--catalog", type=str, show_default=True, help="The catalog directory."))
+        "--catalog", type=str, metavar="DIR", show_default=True, help="The catalog directory."))
     out: Path = field(default=Path("dist"), metadata=cli(
-        "--out", type=str, show_default=True, help="Output folder."))
+        "--out", type=str, metavar="DIR", show_default=True, help="Output folder."))
     formats: tuple[str, ...] = field(default=FORMATS, metadata=cli(
         "--format", metavar="LIST", help=f"Comma-separated formats to build, from: {', '.join(FORMATS)} "
-                                         "(default: all)."))
+                                         "(default: all). site: the download portal (index.html, "
+                                         "previews, ZIPs, OPDS feed) and every output it links to."))
     compounds: tuple[str, ...] = field(default=(), metadata=cli(
         "--compound", multiple=True, metavar="SLUG", help="Only this compound (repeatable)."))
     conditions: tuple[str, ...] = field(default=(), metadata=cli(
@@ -81,10 +82,13 @@ class BuildOptions:
         put("conditions", _slugs(self.conditions))
         put("languages", _slugs(self.languages))
         put("brand", Path(self.brand) if self.brand is not None else None)
-        if self.paper is not None and self.paper not in PAPER_SIZES:
+        # Case does not matter, as in --format: A4 is a4, Large-Print is large-print.
+        if self.paper is not None and _lower(self.paper) not in PAPER_SIZES:
             raise SelectionError(f"unknown paper '{self.paper}': choose from {', '.join(PAPER_SIZES)}")
-        if self.edition not in EDITIONS:
+        put("paper", _lower(self.paper))
+        if _lower(self.edition) not in EDITIONS:
             raise SelectionError(f"unknown edition '{self.edition}': choose from {', '.join(EDITIONS)}")
+        put("edition", _lower(self.edition))
         if self.jobs is not None and (isinstance(self.jobs, bool) or not isinstance(self.jobs, int)
                                       or self.jobs < 1):
             raise SelectionError(f"--jobs must be 1 or more, not {self.jobs}")
@@ -100,6 +104,10 @@ class BuildOptions:
             if "cli" in f.metadata:
                 flags, kwargs = f.metadata["cli"]
                 yield f.name, flags, kwargs
+
+
+def _lower(value):
+    return value.strip().lower() if isinstance(value, str) else value
 
 
 def _slugs(value: str | Iterable[str]) -> tuple[str, ...]:

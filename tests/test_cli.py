@@ -199,3 +199,140 @@ def test_progress_bar_counts_rate_and_time_left():
     assert re.search(r"\r\[#{28}\] 8/8 outputs  \d\.\d/s  0:00 left$", stream.getvalue())
     bar.close()
     assert stream.getvalue().endswith("\r")
+
+
+@pytest.mark.filterwarnings("error::DeprecationWarning")
+def test_a_build_raises_no_deprecation_warning(tmp_path):
+    # click.get_text_stream is deprecated from click 8.3: the CLI uses sys.stderr
+    result = run("build", "--catalog", str(small_catalog(tmp_path / "c")), "--out", str(tmp_path / "out"),
+                 "--format", "html", "--condition", "fibromyalgia")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--json"], "Error: --json only goes with --dry-run (it prints the plan as JSON): add --dry-run, or drop --json"),
+    (["-q", "-v"], "Error: -q/--quiet and -v/--verbose contradict each other: choose one"),
+    (["--quiet", "--verbose", "--dry-run"], "Error: -q/--quiet and -v/--verbose contradict each other: choose one"),
+])
+def test_options_that_do_not_go_together_are_refused(tmp_path, args, message):
+    out = tmp_path / "out"
+    result = run("build", "--catalog", str(small_catalog(tmp_path / "c")), "--out", str(out), *args)
+    assert result.exit_code == 2
+    assert result.output == message + "\n"
+    assert not out.exists()
+
+
+def test_check_json(tmp_path):
+    catalog = small_catalog(tmp_path / "c")
+    write_yaml(catalog / "site.yaml", {"languages": ["en", "es"]})
+    write_yaml(catalog / "reviews/low-dose-naltrexone/fibromyalgia.yaml",
+               {"reviewed_on": "2020-01-10", "next_review_due": "2021-01-10"})
+    write_yaml(catalog / "translations/es.yaml", {"status": "reviewed", "translator": "Ana Ruiz",
+                                                  "reviewed_on": "2026-01-05"})
+    result = run("check", "--catalog", str(catalog), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {
+        "catalog": str(catalog), "compounds": 1, "conditions": 2, "reviews": 2,
+        "overdue": [f"{catalog}/reviews/low-dose-naltrexone/fibromyalgia.yaml: next review was due 2021-01-10"],
+        "translations": [{"language": "es", "translated": 0, "fuzzy": 0, "missing": 12, "status": "reviewed"}],
+    }
+    text = run("check", "--catalog", str(catalog)).output.splitlines()
+    assert text[1:] == [
+        f"overdue: {catalog}/reviews/low-dose-naltrexone/fibromyalgia.yaml: next review was due 2021-01-10",
+        "translation es: 0 translated, 0 fuzzy, 12 missing (reviewed)"]
+
+
+def test_check_json_of_a_one_language_catalog(tmp_path):
+    catalog = small_catalog(tmp_path / "c")
+    result = run("check", "--catalog", str(catalog), "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == {"catalog": str(catalog), "compounds": 1, "conditions": 2, "reviews": 2,
+                                         "overdue": [], "translations": []}
+
+
+@pytest.mark.parametrize("given,paper,edition", [
+    ({"paper": "A4", "edition": "Large-Print"}, "a4", "large-print"),
+    ({"paper": "LETTER", "edition": "STANDARD"}, "letter", "standard"),
+    ({}, None, "standard"),
+])
+def test_paper_and_edition_ignore_case_like_format(given, paper, edition):
+    from publisher.options import BuildOptions
+
+    settings = BuildOptions(**given, formats="PDF")
+    assert (settings.paper, settings.edition, settings.formats) == (paper, edition, ("pdf",))
+
+
+def test_paper_in_capitals_on_the_command_line(tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "out"
+    result = run("build", "--catalog", str(small_catalog(tmp_path / "c")), "--out", str(out),
+                 "--format", "PDF", "--paper", "A4", "--condition", "fibromyalgia", "-q")
+    assert result.exit_code == 0, result.output
+    [pdf] = out.rglob("*.pdf")
+    box = PdfReader(pdf).pages[0].mediabox
+    assert (round(box.width), round(box.height)) == (595, 842)  # A4 in points
+    refused = run("build", "--catalog", str(small_catalog(tmp_path / "d")), "--paper", "Legal")
+    assert refused.exit_code == 2 and refused.output == "Error: unknown paper 'Legal': choose from letter, a4\n"
+
+
+HELPS = [[], ["build"], ["check"], ["list"], ["serve"], ["translations"], ["translations", "update"]]
+
+
+@pytest.mark.parametrize("command", HELPS, ids=lambda c: " ".join(c) or "publisher")
+def test_every_help_fits_80_columns(command):
+    result = CliRunner().invoke(main, [*command, "--help"], terminal_width=80)
+    assert result.exit_code == 0
+    assert result.output.startswith(f"Usage: {' '.join(['publisher', *command])} [OPTIONS]")
+    assert [line for line in result.output.splitlines() if len(line) > 80] == []
+    assert "..." not in result.output.split("\n", 1)[1]  # no command summary cut short
+
+
+def test_command_summaries_and_metavars():
+    top = CliRunner().invoke(main, ["--help"], terminal_width=80).output
+    assert top.split("Commands:\n")[1].splitlines() == [
+        "  build         Build handouts, booklets, EPUBs and the download site.",
+        "  check         Validate the catalog; list overdue reviews.",
+        "  list          List compounds, conditions and reviews.",
+        "  serve         Preview: build, serve and rebuild on every change.",
+        "  translations  Keep the catalog's translations (PO files) up to date.",
+    ]
+    build = squash_help(["build"])
+    assert "--catalog DIR The catalog directory. [default: catalog]" in build
+    assert "--out DIR Output folder. [default: dist]" in build
+    assert ("--format LIST Comma-separated formats to build, from: html, pdf, booklet, epub, site, checksums "
+            "(default: all). site: the download portal (index.html, previews, ZIPs, OPDS feed) and every "
+            "output it links to.") in build
+    serve = squash_help(["serve"])
+    for shown in ("--catalog DIR", "--out DIR", "--host ADDRESS", "--port PORT", "--brand FILE"):
+        assert shown in serve
+    assert "TEXT" not in build + serve and "INTEGER" not in serve
+    for command in (["check"], ["list"], ["translations", "update"]):
+        assert "--catalog DIR The catalog directory." in squash_help(command)
+
+
+def squash_help(command):
+    return " ".join(CliRunner().invoke(main, [*command, "--help"], terminal_width=80).output.split())
+
+
+NO_CATALOG_HERE = ("Error: no catalog folder 'catalog' here: run publisher in the folder that holds catalog/, "
+                   "or point at one with --catalog DIR\n")
+
+
+@pytest.mark.parametrize("command", [["build"], ["build", "--dry-run"], ["check"], ["check", "--json"], ["list"],
+                                     ["serve"], ["translations", "update"]], ids=" ".join)
+def test_run_outside_a_catalog(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = run(*command)
+    assert result.exit_code == 1
+    assert result.output == NO_CATALOG_HERE
+    assert list(tmp_path.iterdir()) == []  # nothing written (no dist/)
+    assert run(*command, "--help").exit_code == 0  # help needs no catalog
+
+
+def test_the_default_catalog_folder_is_used_when_there(tmp_path, monkeypatch):
+    small_catalog(tmp_path / "catalog")
+    monkeypatch.chdir(tmp_path)
+    result = run("check")
+    assert result.exit_code == 0
+    assert result.output == "catalog: ok (1 compound(s), 2 condition(s), 2 review(s))\n"
