@@ -120,9 +120,9 @@ def build_command(dry_run, as_json, quiet, verbose, **options):
                              "add --dry-run, or drop --json")
     if quiet and verbose:
         raise SelectionError("-q/--quiet and -v/--verbose contradict each other: choose one")
-    settings = BuildOptions(**options)
+    chosen = BuildOptions(**options)
     if dry_run:
-        _print_plans(plans(settings), as_json, verbose)
+        _print_plans(plans(chosen), as_json, verbose)
         return
     bar = ProgressBar(sys.stderr) if not (quiet or verbose) and _on_terminal() else None
     done = []
@@ -136,7 +136,7 @@ def build_command(dry_run, as_json, quiet, verbose, **options):
 
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        report = build(settings, progress=progress)
+        report = build(chosen, progress=progress)
     except (KeyboardInterrupt, Terminated) as stop:
         if bar:
             bar.close()
@@ -350,5 +350,5 @@ def serve_command(out, language, host, port, open_browser, **options):
     """
     from .serve import serve
 
-    settings = BuildOptions(**options, languages=(language,) if language else (), **({"out": out} if out else {}))
-    serve(settings, host, port, open_browser, private=out is None)
+    chosen = BuildOptions(**options, languages=(language,) if language else (), **({"out": out} if out else {}))
+    serve(chosen, host, port, open_browser, private=out is None)
