@@ -8,6 +8,7 @@ bytes; the main process alone writes to the output folder.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import itertools
 import multiprocessing
@@ -32,6 +33,10 @@ WORKERS_WAIT = 30  # seconds a build waits for a Dask scheduler to have a worker
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _warm: dict = {}  # this process's outputs, for the settings it was last given
+# Dropped before the interpreter tears its modules down: WeasyPrint's FontConfiguration frees
+# Pango and fontconfig objects in __del__, which crashed the process at exit (SIGSEGV, exit
+# 139) after an in-process build (--jobs 1, the preview's HTML) once its modules were gone.
+atexit.register(_warm.clear)
 
 
 def cores() -> int:
