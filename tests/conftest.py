@@ -94,3 +94,22 @@ def large_print(tmp_path_factory) -> Path:
     build(ROOT / "catalog", out, formats="html,pdf,booklet", edition="large-print", jobs=2)
     return out
 
+
+# The session builds above that take a whole catalog variant (tens of seconds on two busy cores):
+# a test that reads one of them belongs to the slow tier, and must say so.
+SLOW_BUILDS = {"shipped", "multilingual_site", "large_print", "liver_cancer_editions"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Refuse a test that uses a slow build (directly or through another fixture) without the
+    ``slow`` marker, so that the fast tier never pays for one by accident."""
+    unmarked = []
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        used = {name for name, defs in (info.name2fixturedefs.items() if info else ())
+                if name in SLOW_BUILDS and defs[-1].func.__module__ == __name__}
+        if used and item.get_closest_marker("slow") is None:
+            unmarked.append(f"{item.nodeid} (uses {', '.join(sorted(used))})")
+    if unmarked:
+        raise pytest.UsageError("mark these tests slow, or give them a faster build:\n  " + "\n  ".join(unmarked))
