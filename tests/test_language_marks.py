@@ -139,7 +139,7 @@ def test_the_spanish_handout_links_to_the_spanish_page(partial, tmp_path):
              for a in page.get("/Annots") or [] if "/A" in a.get_object()]
     assert url in links and not any("{language}" in link for link in links)
     on = next(n for n, text in enumerate(pdf_pages(handout), start=1) if url in squash(text).replace(" ", ""))
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(on), "-l", str(on), str(handout), str(tmp_path / "p")],
+    subprocess.run([require("pdftoppm"), "-png", "-r", "150", "-f", str(on), "-l", str(on), str(handout), str(tmp_path / "p")],
                    check=True)
     decoded = subprocess.run([require("zbarimg"), "--quiet", "--raw", str(next(tmp_path.glob("p*.png")))],
                              capture_output=True, text=True).stdout.split()

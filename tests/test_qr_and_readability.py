@@ -29,7 +29,7 @@ def with_qr(tmp_path_factory):
 
 
 def decode_qr(pdf: Path, page: int, tmp: Path) -> list[str]:
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(page), "-l", str(page), str(pdf), str(tmp / "p")],
+    subprocess.run([require("pdftoppm"), "-png", "-r", "150", "-f", str(page), "-l", str(page), str(pdf), str(tmp / "p")],
                    check=True)
     image = next(tmp.glob("p*.png"))
     result = subprocess.run([require("zbarimg"), "--quiet", "--raw", str(image)], capture_output=True, text=True)
