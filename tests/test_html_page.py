@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from publisher import webfonts
+from publisher import build, webfonts
 from publisher.resources import FONTS, WEB_FONTS, WEB_FONTS_CSS
 
 from helpers import axe_violations, chromium, serve_folder

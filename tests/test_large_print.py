@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from publisher import build
+
 from conftest import ROOT
 from helpers import qpdf_check
 from test_booklet import check_booklet, expected_booklets
