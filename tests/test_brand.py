@@ -15,7 +15,7 @@ from publisher.catalog.brand import contrast_with_white
 from publisher.cli import main
 
 from conftest import ROOT
-from helpers import pdf_pages, squash
+from helpers import pdf_pages, require, squash
 
 LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40" width="40" height="40">'
         '<rect width="40" height="40" fill="#2e8b57"/></svg>')
@@ -34,12 +34,14 @@ def brand_file(root: Path, **changes) -> Path:
 
 @pytest.fixture(scope="module")
 def branded(tmp_path_factory):
+    """The shipped catalog with a clinic's brand: the formats the tests read (no EPUB, no portal)."""
     root = tmp_path_factory.mktemp("brand")
     out = root / "out"
-    build(ROOT / "catalog", out, brand=brand_file(root / "brand"), jobs=2)
+    build(ROOT / "catalog", out, formats="html,pdf,booklet", brand=brand_file(root / "brand"), jobs=2)
     return out
 
 
+@pytest.mark.slow
 def test_clinic_name_and_phone_on_page_one_of_every_handout(branded):
     pdfs = sorted((branded / "pdf").rglob("*.pdf"))
     assert len(pdfs) == 10
@@ -54,11 +56,14 @@ def test_clinic_name_and_phone_on_page_one_of_every_handout(branded):
             assert f"Riverside Family Clinic Page {number} of {len(pages)}" in text.splitlines(), (pdf, number)
 
 
+@pytest.mark.slow
 def test_booklet_cover_names_the_clinic(branded):
     cover = squash(pdf_pages(branded / "booklets/low-dose-naltrexone--all-conditions.pdf")[0])
     assert cover.startswith("Riverside Family Clinic Phone (555) 010-4477 · 12 River Road")
 
 
+@pytest.mark.slow
+@pytest.mark.checker
 def test_logo_is_embedded_with_alt_text(branded):
     html = (branded / "html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html").read_text(encoding="utf-8")
     assert 'alt="Riverside Family Clinic logo"' in html
@@ -67,11 +72,12 @@ def test_logo_is_embedded_with_alt_text(branded):
     reader = PdfReader(branded / "pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.pdf")
     drawn = reader.pages[0].get_contents().get_data()
     assert b"0.180392 0.545098 0.341176 rg" in drawn  # the logo's own green: it was loaded and drawn
-    tags = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(branded / "pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.pdf"), "-"],
+    tags = subprocess.run([require("qpdf"), "--qdf", "--object-streams=disable", str(branded / "pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.pdf"), "-"],
                           capture_output=True, check=True).stdout
     assert b"/Alt (Riverside Family Clinic logo)" in tags
 
 
+@pytest.mark.slow
 def test_accent_colour_is_used_and_checked(branded, tmp_path):
     html = (branded / "html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html").read_text(encoding="utf-8")
     assert "h1, h2 { color: #1a5276; }" in html
@@ -106,6 +112,7 @@ def test_changing_the_brand_remakes_everything_it_touches(tmp_path):
     assert sorted(again.built) == sorted(p for p in first.built if not p.startswith("html/_assets/"))
 
 
+@pytest.mark.slow
 def test_unseen_catalog_branded_large_print_from_the_cli(tmp_path):
     from helpers import unseen
     from test_large_print import font_sizes

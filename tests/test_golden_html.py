@@ -14,6 +14,12 @@ import pytest
 GOLDEN = Path(__file__).parent / "golden"
 
 
+@pytest.fixture
+def shipped(shipped_pdf):
+    """The shipped build: the handouts' HTML and PDF are all these tests read."""
+    return shipped_pdf
+
+
 @pytest.mark.parametrize("condition", ["liver-cancer", "stage-iv-cancer"])
 def test_seed_handout_html_matches_golden(shipped, condition):
     built = (shipped / "html" / "low-dose-naltrexone" / f"low-dose-naltrexone--{condition}.html").read_text(encoding="utf-8")

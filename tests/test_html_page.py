@@ -19,16 +19,14 @@ from publisher.resources import FONTS, WEB_FONTS, WEB_FONTS_CSS
 
 from helpers import axe_violations, chromium, serve_folder
 
-CATALOG = Path(__file__).resolve().parent.parent / "catalog"
 PAGE = "html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.html"
 FACE = re.compile(r"@font-face\s*{(.*?)}", re.S)
 
 
-@pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("html") / "out"
-    build(CATALOG, out, formats=["html"], jobs=2)
-    return out
+@pytest.fixture
+def out(shipped_pdf):
+    """The shipped catalog's HTML (built once per session, with the PDFs)."""
+    return shipped_pdf
 
 
 class _Page(html.parser.HTMLParser):
@@ -123,9 +121,9 @@ def test_the_page_has_one_main_landmark(out):
 
 
 @pytest.fixture(scope="module")
-def browser(out):
+def browser(shipped_pdf):
     """Headless Chromium on the built pages, served over HTTP as a web site would serve them."""
-    server = serve_folder(out)
+    server = serve_folder(shipped_pdf)
     driver = chromium(axe=True)
     driver.get(f"http://127.0.0.1:{server.server_address[1]}/{PAGE}")
     driver.execute_async_script("document.fonts.ready.then(arguments[0])")
@@ -134,6 +132,7 @@ def browser(out):
     server.shutdown()
 
 
+@pytest.mark.browser
 def test_axe_core_reports_no_violations_best_practices_included(browser):
     results = axe_violations(browser)
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]] == []
@@ -141,6 +140,7 @@ def test_axe_core_reports_no_violations_best_practices_included(browser):
     assert {"landmark-one-main", "region", "color-contrast"} <= ran  # best-practice and WCAG rules ran
 
 
+@pytest.mark.browser
 def test_chromium_draws_the_page_in_the_web_fonts_at_phone_and_desktop_widths(browser, tmp_path):
     fetched = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name.split('/').pop())")

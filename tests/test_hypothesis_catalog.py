@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -20,6 +21,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from publisher.cli import main
 
 from conftest import ROOT
+from helpers import require
 
 PROBLEM = re.compile(r"^[^:]+(:\d+)?: .+$")
 SUMMARY = re.compile(r"^\d+ problems? in the catalog; nothing was written\.$")
@@ -105,6 +107,7 @@ def test_any_file_oddity(oddities):
     check(change)
 
 
+@pytest.mark.checker
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn")), min_size=1, max_size=200))
 def test_whatever_text_passes_check_builds_a_valid_pdf_in_vendored_fonts(value):
@@ -112,6 +115,7 @@ def test_whatever_text_passes_check_builds_a_valid_pdf_in_vendored_fonts(value):
     qpdf accepts and that embed only the project's fonts."""
     import subprocess
 
+    qpdf = require("qpdf")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(shutil.copytree(ROOT / "catalog", Path(tmp) / "catalog"))
         (root / COND).write_text(yaml.safe_dump({"name": value, "specialist": "oncologist"}, allow_unicode=True),
@@ -124,7 +128,7 @@ def test_whatever_text_passes_check_builds_a_valid_pdf_in_vendored_fonts(value):
             assert not out.exists() and PROBLEM.match(result.output.splitlines()[0]), result.output
             return
         for pdf in out.rglob("*.pdf"):
-            assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode == 0
+            assert subprocess.run([qpdf, "--check", str(pdf)], capture_output=True).returncode == 0
             fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
             names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
             assert names <= {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold", "Atkinson-Hyperlegible-Italic",

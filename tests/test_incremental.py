@@ -1,8 +1,12 @@
 """Incremental and parallel builds: exactly what changed is made again, what is gone is
-removed, workers give the same bytes as one process, and a killed build loses nothing."""
+removed, workers give the same bytes as one process, and a killed build loses nothing.
+
+The small catalog is built once for the module (``built_once``); each test that changes it
+works on a copy of the catalog and of that build (``built``)."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -18,8 +22,8 @@ from publisher import PublisherError, build
 from publisher.pipeline.manifest import NAME, Manifest
 from publisher.pipeline.writer import LOCK
 
-from conftest import ROOT
-from helpers import LDN, make_catalog, tree_digests, write_yaml
+from conftest import ROOT, copy_of
+from helpers import LDN, make_catalog, require_module, tree_digests, write_yaml
 
 FORMATS = "html,pdf,booklet,epub"
 
@@ -48,13 +52,22 @@ def outputs_of(condition: str, compound: str) -> set[str]:
             f"epub/by-condition/all-compounds--{condition}.epub"}
 
 
-@pytest.fixture
-def built(tmp_path):
-    catalog = small(tmp_path / "catalog")
-    out = tmp_path / "out"
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    """The small catalog and its first build in every format (one process), made once."""
+    root = tmp_path_factory.mktemp("incremental")
+    catalog = small(root / "catalog")
+    out = root / "out"
     first = build(catalog, out, formats=FORMATS, jobs=1)
     assert first.skipped == [] and len(first.built) == len(digests(out))
     return catalog, out, first
+
+
+@pytest.fixture
+def built(built_once, tmp_path):
+    """A private copy of the small catalog, its first build and that build's report."""
+    catalog, out, first = built_once
+    return copy_of(catalog, tmp_path / "catalog"), copy_of(out, tmp_path / "out"), copy.deepcopy(first)
 
 
 def test_nothing_changed_nothing_made(built):
@@ -79,6 +92,7 @@ def test_a_review_override_remakes_its_outputs_only(built):
     assert set(report.built) == outputs_of("asthma", "curcumin")
 
 
+@pytest.mark.slow
 def test_changing_a_template_remakes_every_output_that_uses_it(built, monkeypatch, tmp_path):
     catalog, out, first = built
     layouts = Path(shutil.copytree(ROOT / "layouts", tmp_path / "layouts"))
@@ -117,6 +131,7 @@ def test_filters_never_remove_other_outputs(built):
     assert report.removed == [] and set(digests(out)) == set(first.built)
 
 
+@pytest.mark.slow
 def test_missing_or_corrupt_manifest_means_a_full_rebuild(built):
     catalog, out, first = built
     for damage in ("{not json", '{"format": 1, "outputs": {"pdf/x.pdf": 3}}', ""):
@@ -127,6 +142,7 @@ def test_missing_or_corrupt_manifest_means_a_full_rebuild(built):
     assert sorted(build(catalog, out, formats=FORMATS, jobs=1).built) == sorted(first.built)
 
 
+@pytest.mark.slow
 def test_a_format_2_manifest_still_counts_and_damaged_columns_do_not(built):
     catalog, out, first = built
     entries = Manifest.load(out).entries
@@ -144,6 +160,7 @@ def test_a_format_2_manifest_still_counts_and_damaged_columns_do_not(built):
     assert sorted(build(catalog, out, formats=FORMATS, jobs=1).built) == sorted(first.built)
 
 
+@pytest.mark.slow
 def test_force_and_deleted_files_are_made_again(built):
     catalog, out, first = built
     assert sorted(build(catalog, out, formats=FORMATS, jobs=1, force=True).built) == sorted(first.built)
@@ -159,15 +176,16 @@ def test_force_and_deleted_files_are_made_again(built):
     assert report.built == ["html/low-dose-naltrexone/low-dose-naltrexone--gout.html", "pdf/curcumin/curcumin--asthma.pdf"]
 
 
-def test_parallel_output_is_byte_identical_to_one_process(tmp_path):
-    catalog = small(tmp_path / "catalog")
-    one = build(catalog, tmp_path / "one", formats=FORMATS, jobs=1)
+@pytest.mark.slow
+def test_parallel_output_is_byte_identical_to_one_process(built_once, tmp_path):
+    catalog, one_out, one = built_once  # the one-process build, read only
     two = build(catalog, tmp_path / "two", formats=FORMATS, jobs=2)
     assert sorted(one.built) == sorted(two.built)
-    assert digests(tmp_path / "one") == digests(tmp_path / "two")
-    assert (tmp_path / "one" / NAME).read_bytes() == (tmp_path / "two" / NAME).read_bytes()
+    assert digests(one_out) == digests(tmp_path / "two")
+    assert (one_out / NAME).read_bytes() == (tmp_path / "two" / NAME).read_bytes()
 
 
+@pytest.mark.slow
 def test_a_killed_worker_leaves_no_partial_file_and_the_next_build_finishes(tmp_path, monkeypatch):
     catalog = small(tmp_path / "catalog")
     out = tmp_path / "out"
@@ -202,8 +220,9 @@ def test_a_no_op_build_does_not_import_weasyprint(built):
     assert result.stdout.split() == ["0", "False", "False"]
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_builds_the_same_bytes(tmp_path):
-    distributed = pytest.importorskip("distributed")
+    distributed = require_module("distributed")
     catalog = small(tmp_path / "catalog")
     local = build(catalog, tmp_path / "local", formats="pdf,booklet", jobs=1)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -213,15 +232,17 @@ def test_dask_local_cluster_builds_the_same_bytes(tmp_path):
     assert digests(tmp_path / "dask") == digests(tmp_path / "local")
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_is_a_clean_error(tmp_path):
-    pytest.importorskip("distributed")
+    require_module("distributed")
     catalog = small(tmp_path / "catalog")
     with pytest.raises(PublisherError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1"):
         build(catalog, tmp_path / "out", formats="html", scheduler="tcp://127.0.0.1:1")
 
 
+@pytest.mark.slow
 def test_a_scheduler_without_workers_is_a_clean_error_not_a_hang(tmp_path):
-    distributed = pytest.importorskip("distributed")
+    distributed = require_module("distributed")
     catalog = small(tmp_path / "catalog")
     code = ("import publisher.pipeline.workers as w; w.WORKERS_WAIT = 2\n"
             "from publisher import PublisherError, build\n"

@@ -19,6 +19,8 @@ from publisher.pipeline.manifest import NAME, Manifest
 
 from helpers import LDN, make_catalog, tree_digests
 
+pytestmark = pytest.mark.slow  # builds in subprocesses, stopped by signals, and waits for them
+
 CONDITIONS = {f"condition-{n}": {"name": f"Condition {n}", "specialist": "internist"} for n in range(12)}
 
 

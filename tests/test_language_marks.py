@@ -25,7 +25,7 @@ from publisher.i18n.readability_es import spanish_scores, syllables
 from publisher.render import RenderSettings, make_environment
 
 from conftest import ROOT
-from helpers import pdf_pages, squash
+from helpers import pdf_pages, require, squash
 
 PARTIAL = {"es": "Traducción parcial: parte del texto se muestra sin traducir",
            "ar": "ترجمة جزئية: بعض النصوص معروضة دون ترجمة"}
@@ -131,6 +131,7 @@ def test_the_mark_is_part_of_the_fingerprint(tmp_path):
             != Fingerprints(make_environment(), marked).of(output, target))
 
 
+@pytest.mark.checker
 def test_the_spanish_handout_links_to_the_spanish_page(partial, tmp_path):
     url = "https://example.org/es/low-dose-naltrexone/liver-cancer"
     handout = pdf(partial, "es", "handout")
@@ -138,9 +139,9 @@ def test_the_spanish_handout_links_to_the_spanish_page(partial, tmp_path):
              for a in page.get("/Annots") or [] if "/A" in a.get_object()]
     assert url in links and not any("{language}" in link for link in links)
     on = next(n for n, text in enumerate(pdf_pages(handout), start=1) if url in squash(text).replace(" ", ""))
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(on), "-l", str(on), str(handout), str(tmp_path / "p")],
+    subprocess.run([require("pdftoppm"), "-png", "-r", "150", "-f", str(on), "-l", str(on), str(handout), str(tmp_path / "p")],
                    check=True)
-    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(next(tmp_path.glob("p*.png")))],
+    decoded = subprocess.run([require("zbarimg"), "--quiet", "--raw", str(next(tmp_path.glob("p*.png")))],
                              capture_output=True, text=True).stdout.split()
     assert decoded == [url]
     arabic = PdfReader(pdf(partial, "ar", "handout"))

@@ -12,7 +12,10 @@ from pypdf import PdfReader
 from publisher import build
 
 from conftest import ROOT
+from helpers import qpdf_check
 from test_booklet import check_booklet, expected_booklets
+
+pytestmark = pytest.mark.slow  # the whole catalog again, at 18 pt (conftest.py's large_print)
 
 
 def font_sizes(path: Path) -> set[float]:
@@ -26,11 +29,16 @@ def font_sizes(path: Path) -> set[float]:
     return sizes
 
 
-@pytest.fixture(scope="module")
-def large(tmp_path_factory):
-    out = tmp_path_factory.mktemp("large")
-    build(ROOT / "catalog", out, formats="html,pdf,booklet", edition="large-print", jobs=2)
-    return out
+@pytest.fixture
+def large(large_print):
+    """The large-print edition (conftest.py, built once per session)."""
+    return large_print
+
+
+@pytest.fixture
+def shipped(shipped_pdf):
+    """The standard edition's handouts, to compare with."""
+    return shipped_pdf
 
 
 def test_everything_goes_under_large_print(large):
@@ -65,3 +73,11 @@ def test_large_print_booklets_pass_every_booklet_check(large):
     out = large / "large-print"
     for path, reviews in expected_booklets(ROOT / "catalog", out, large_print=True).items():
         check_booklet(path, reviews, "Insight Swarm Research Team")
+
+
+@pytest.mark.checker
+def test_qpdf_accepts_every_large_print_pdf(large):
+    """qpdf --check on every large-print handout and booklet (the booklets' was part of check_booklet)."""
+    pdfs = sorted((large / "large-print").rglob("*.pdf"))
+    assert len(pdfs) == 10 + 11
+    qpdf_check(*pdfs)

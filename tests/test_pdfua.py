@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -18,6 +17,7 @@ from pypdf.generic import ContentStream
 from publisher import build
 
 from conftest import ROOT
+from helpers import qpdf_check, require
 
 LIVER = "pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.pdf"
 BOOKLET = "booklets/low-dose-naltrexone--all-conditions.pdf"
@@ -44,6 +44,7 @@ def parent_tree(reader: PdfReader) -> dict:
     return {nums[i]: nums[i + 1] for i in range(0, len(nums), 2)}
 
 
+@pytest.mark.slow
 def test_every_link_is_a_printable_link_element_named_by_its_text(shipped, variant):
     for path in pdfs(shipped / "pdf", shipped / "booklets", variant):
         reader = PdfReader(path)
@@ -59,6 +60,7 @@ def test_every_link_is_a_printable_link_element_named_by_its_text(shipped, varia
             assert contents.strip() and contents not in anchors and not re.fullmatch(r"r\d+-title", contents), path
 
 
+@pytest.mark.slow
 def test_booklet_contents_entry_is_one_link_named_by_its_label(shipped):
     reader = PdfReader(shipped / BOOKLET)
     contents = reader.pages[1]  # cover, then contents
@@ -70,6 +72,7 @@ def test_booklet_contents_entry_is_one_link_named_by_its_label(shipped):
     assert all(re.fullmatch(r"[A-Z][^\d].* \d+", name) for name in names), names
 
 
+@pytest.mark.slow
 def test_no_structure_element_is_empty(shipped):
     """WeasyPrint tags every element, an empty one too (the contents' dotted leader): left in,
     a screen reader meets a /Span with nothing in it (outloud's TAG-020)."""
@@ -99,8 +102,8 @@ def text_by_marking(page) -> dict[bool, str]:
     return {artifact: " ".join("".join(texts).split()) for artifact, texts in parts.items()}
 
 
-def test_page_numbers_running_heads_and_footers_are_pagination_artifacts(shipped):
-    reader = PdfReader(shipped / LIVER)
+def test_page_numbers_running_heads_and_footers_are_pagination_artifacts(shipped_pdf):
+    reader = PdfReader(shipped_pdf / LIVER)
     page = reader.pages[1]
     content = ContentStream(page.get_contents(), reader)
     pagination = [ops for ops, op in content.operations if op == b"BDC" and ops[0] == "/Artifact"
@@ -137,6 +140,7 @@ def content_mcids(reader: PdfReader, index: int) -> list[int]:
     return [ops[1]["/MCID"] for ops, op in operations if op == b"BDC" and "/MCID" in ops[1]]
 
 
+@pytest.mark.slow
 def test_all_marked_content_outside_artifacts_is_in_the_structure_tree(shipped, variant):
     for path in (shipped / LIVER, shipped / BOOKLET, *pdfs(variant / "large-print" / "booklets")):
         reader = PdfReader(path)
@@ -147,6 +151,7 @@ def test_all_marked_content_outside_artifacts_is_in_the_structure_tree(shipped, 
             assert set(mcids) == reachable.get(index, set()), (path, index)
 
 
+@pytest.mark.slow
 def test_xmp_claims_pdfua_1_with_title_and_language(shipped, variant):
     for path in (shipped / LIVER, shipped / BOOKLET, *pdfs(variant)[:2]):
         reader = PdfReader(path)
@@ -163,6 +168,7 @@ def test_xmp_claims_pdfua_1_with_title_and_language(shipped, variant):
         assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
 
 
+@pytest.mark.slow
 def test_trailer_id_present_and_rebuild_byte_identical(variant, tmp_path):
     build(ROOT / "catalog", tmp_path, **VARIANT)
     built = pdfs(variant)
@@ -173,18 +179,20 @@ def test_trailer_id_present_and_rebuild_byte_identical(variant, tmp_path):
         assert path.read_bytes() == (tmp_path / path.relative_to(variant)).read_bytes(), path
 
 
+@pytest.mark.checker
+@pytest.mark.slow
 def test_outloud_passes_every_pdf(shipped, variant):
-    if shutil.which("outloud") is None:
-        pytest.skip("outloud (pip install outloud) is not installed: the PDF/UA-1 checker cannot run")
+    """Every PDF, not representatives: outloud reads the 25 of them in a few seconds."""
     files = [str(p) for p in pdfs(shipped / "pdf", shipped / "booklets", variant)]
-    result = subprocess.run(["outloud", "--fail-on", "error", "--json", "-", *files], capture_output=True, text=True)
+    result = subprocess.run([require("outloud"), "--fail-on", "error", "--json", "-", *files], capture_output=True, text=True)
     verdicts = {r["path"]: (r["verdict"], r["counts"]["error"]) for r in json.loads(result.stdout)["results"]}
     assert sorted(verdicts) == sorted(files)
     assert {path: v for path, v in verdicts.items() if v[0] not in ("pass", "review") or v[1]} == {}
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.checker
+@pytest.mark.slow
 def test_qpdf_finds_no_error(shipped, variant):
-    for path in pdfs(shipped / "pdf", shipped / "booklets", variant):
-        check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
-        assert check.returncode == 0, check.stdout + check.stderr
+    """Every PDF, not representatives: qpdf checks one in a few hundredths of a second."""
+    qpdf_check(*pdfs(shipped / "pdf", shipped / "booklets", variant))

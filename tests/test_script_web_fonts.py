@@ -5,7 +5,6 @@ page fetches (no system font), and the Chinese handout with all it loads stays l
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from publisher import build, webfonts
 from publisher.resources import FONTS, WEB_FONTS, script_web_fonts_css
 from publisher.resources import SCRIPT_FONTS
 
-from conftest import ROOT
 from helpers import chromium, serve_folder
 from test_html_page import _codes, _faces, _Page
 
@@ -23,14 +21,10 @@ PAGES = {"zh-Hans": "zh-Hans/html/low-dose-naltrexone/low-dose-naltrexone--liver
          "ar": "ar/html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--ar.html"}
 
 
-@pytest.fixture(scope="module")
-def out(tmp_path_factory) -> Path:
-    catalog = Path(shutil.copytree(ROOT / "catalog", tmp_path_factory.mktemp("catalog") / "catalog"))
-    site = catalog / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8") + "languages: [en, zh-Hans, ar]\n", encoding="utf-8")
-    out = tmp_path_factory.mktemp("out")
-    build(catalog, out, formats="html", conditions=["liver-cancer"], languages=["zh-Hans", "ar"])
-    return out
+@pytest.fixture
+def out(liver_cancer_editions) -> Path:
+    """The Liver Cancer handouts' HTML in Chinese and Arabic (conftest.py, once per session)."""
+    return liver_cancer_editions
 
 
 def loads(page_file: Path) -> tuple[set[int], list[Path], set[int]]:
@@ -51,6 +45,7 @@ def loads(page_file: Path) -> tuple[set[int], list[Path], set[int]]:
 
 
 @pytest.mark.parametrize("language", PAGES)
+@pytest.mark.slow
 def test_every_character_is_in_a_woff2_face_the_page_fetches(out, language):
     assets = out / language / "html/_assets"
     assert not [p for p in assets.rglob("*") if p.suffix in (".otf", ".ttf")]
@@ -59,6 +54,7 @@ def test_every_character_is_in_a_woff2_face_the_page_fetches(out, language):
     assert chars - drawn == set()
 
 
+@pytest.mark.slow
 def test_the_chinese_handout_with_all_it_loads_weighs_under_half_a_megabyte(out):
     """Before: the page and both whole OTFs, 6 MB. Now the page chunk of each weight: the
     shipped catalog's Chinese is all in it, the rest is not fetched."""
@@ -90,6 +86,8 @@ def test_a_chunk_is_reproducible_byte_for_byte():
     assert webfonts.woff2(face.ttf, face.codes) == (WEB_FONTS / face.file).read_bytes()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_chromium_fetches_the_page_chunks_and_draws_the_hanzi_in_them(out, tmp_path):
     server = serve_folder(out)
     driver = chromium()

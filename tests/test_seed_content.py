@@ -17,6 +17,12 @@ SEED_PAIRS = [
 PUBLISHER = "Insight Swarm Research Team"
 
 
+@pytest.fixture
+def shipped(shipped_pdf):
+    """The shipped build: the handouts' HTML and PDF are all these tests read."""
+    return shipped_pdf
+
+
 def html_text(path) -> str:
     source = path.read_text(encoding="utf-8")
     source = re.sub(r"<(script|style)\b.*?</\1>", " ", source, flags=re.S)

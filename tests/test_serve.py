@@ -18,7 +18,9 @@ import pytest
 
 from publisher.serve.pages import template_problem
 
-from helpers import LDN, make_catalog
+from helpers import LDN, chromium, make_catalog
+
+pytestmark = pytest.mark.slow  # a server in a subprocess per test, rebuilding on every edit
 
 ROOT = Path(__file__).resolve().parent.parent
 CONDITIONS = {slug: {"name": name, "specialist": "internist"}
@@ -228,17 +230,9 @@ def test_a_template_error_names_the_template_and_line(tmp_path):
     assert re.match(r".*fails\.html\.j2:3: UndefinedError: 'missing' is undefined", template_problem(rendering.value))
 
 
-@pytest.mark.skipif(not (Path("/usr/bin/chromium").exists() and Path("/usr/bin/chromedriver").exists()),
-                    reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
+@pytest.mark.browser
 def test_a_real_browser_shows_the_edit_by_itself(server):
-    webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (pip install selenium)")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu"):
-        options.add_argument(flag)
-    browser = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    browser = chromium()  # Debian's chromium and chromedriver through selenium (helpers.py)
     try:
         browser.get(server.url + PAGE.format("lupus").lstrip("/"))
         assert "Lupus" in browser.title

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,7 +135,8 @@ def test_only_translated_languages_add_to_fingerprints():
 
 def test_extracted_messages_are_up_to_date(tmp_path):
     pot = tmp_path / "messages.pot"
-    subprocess.run(["pybabel", "extract", "-F", str(LAYOUTS / "babel.cfg"), "-o", str(pot), str(LAYOUTS)],
+    # pybabel, as Babel (a dependency) installs it; run from this Python, not looked up on PATH
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(LAYOUTS / "babel.cfg"), "-o", str(pot), str(LAYOUTS)],
                    check=True, capture_output=True)
 
     def ids(path: Path) -> set:

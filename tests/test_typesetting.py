@@ -36,7 +36,7 @@ def lines_of(page):
     return found
 
 
-@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("paper", ["letter", pytest.param("a4", marks=pytest.mark.slow)])  # every review laid out
 def test_no_heading_ends_a_page_and_no_paragraph_leaves_a_lone_line(paper):
     catalog = load_catalog(ROOT / "catalog")
     for review in catalog.reviews:
