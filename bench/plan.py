@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import statistics
-import subprocess
 import sys
 import tempfile
 import time

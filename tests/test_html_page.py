@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from publisher import build, webfonts
+from publisher import webfonts
 from publisher.resources import FONTS, WEB_FONTS, WEB_FONTS_CSS
+from publisher.resources import faces as vendored_faces
 
 from helpers import axe_violations, chromium, serve_folder
 
@@ -95,8 +96,9 @@ def test_fonts_are_woff2_subsets_that_swap_in(out):
 def test_the_subsets_cover_every_character_the_print_fonts_have():
     """Any text the catalog may hold is drawn on screen by the fonts the PDF embeds."""
     faces = _faces(WEB_FONTS_CSS.read_text(encoding="utf-8"))
-    for weight, stem in webfonts.DEJAVU.items():
-        ttfs = [FONTS / f"{stem}.ttf", FONTS / "AtkinsonHyperlegible-Regular.ttf"]
+    for dejavu in vendored_faces("DejaVu Sans Vendored"):
+        weight = dejavu.weight
+        ttfs = [FONTS / dejavu.file, FONTS / "AtkinsonHyperlegible-Regular.ttf"]
         wanted = set().union(*(TTFont(t).getBestCmap() for t in ttfs))
         served = set()
         for face in faces:

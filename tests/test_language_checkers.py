@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from publisher import build
 
 from conftest import TRANSLATED
 from helpers import ace, epubcheck, require

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from publisher import build
 
 from conftest import ROOT
 from helpers import qpdf_check

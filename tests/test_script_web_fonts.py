@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from publisher import build, webfonts
+from publisher import webfonts
 from publisher.resources import FONTS, WEB_FONTS, script_web_fonts_css
 from publisher.resources import SCRIPT_FONTS
 
