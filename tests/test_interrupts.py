@@ -39,7 +39,10 @@ def start(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     out = tmp_path / "out"
     process = subprocess.Popen([sys.executable, "-m", "publisher", "build", "--catalog", str(catalog(tmp_path / "c")),
                                 "--out", str(out), "--format", "pdf", "-j", "2", "-v"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               # as from a terminal: a pytest started in the background (nohup, &)
+                               # passes SIGINT on ignored, and Ctrl-C would never reach the build
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stdout.readline().startswith("wrote ")
     return process, out
 
