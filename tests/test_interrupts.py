@@ -111,12 +111,12 @@ def test_a_pathological_output_is_stopped_by_its_time_limit(tmp_path, monkeypatc
 
 
 def test_a_failing_disk_is_reported_as_itself_not_as_the_manifest(tmp_path, monkeypatch):
-    import publisher.pipeline.writer as writer
+    import publisher.folders as folders
 
-    def refuse(path, data):
-        raise OSError(errno.EROFS, "Read-only file system", str(path))
+    def refuse(fd, name, data):
+        raise OSError(errno.EROFS, "Read-only file system", name)
 
-    monkeypatch.setattr(writer, "write_atomic", refuse)
+    monkeypatch.setattr(folders, "_replace", refuse)
     with pytest.raises(OSError) as failed:
         build(catalog(tmp_path / "c"), tmp_path / "out", formats="html", jobs=1)
     assert NAME not in failed.value.filename and failed.value.filename.endswith(".html")

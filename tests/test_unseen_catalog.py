@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from publisher import build
-from publisher.pipeline.writer import write_atomic
+from publisher.folders import Folder
 
 from conftest import copy_of
 from helpers import pdf_body_text, squash, tree_digests, unseen
@@ -69,13 +69,13 @@ def test_second_build_rewrites_nothing(unseen_built, tmp_path):
 
 def test_interrupted_write_leaves_old_file_whole(tmp_path, monkeypatch):
     target = tmp_path / "pdf" / "a.pdf"
-    write_atomic(target, b"%PDF old and complete")
+    Folder(tmp_path).write("pdf/a.pdf", b"%PDF old and complete")
 
     def crash(fd):
         raise KeyboardInterrupt  # the user pressed ^C between writing and renaming
     monkeypatch.setattr(os, "fsync", crash)
     with pytest.raises(KeyboardInterrupt):
-        write_atomic(target, b"%PDF new")
+        Folder(tmp_path).write("pdf/a.pdf", b"%PDF new")
     assert target.read_bytes() == b"%PDF old and complete"
     assert [p.name for p in target.parent.iterdir()] == ["a.pdf"]
 

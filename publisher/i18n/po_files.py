@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,6 +24,7 @@ from ..catalog import STATUSES, Catalog
 from ..catalog import records as r
 from ..catalog.files import Tree, Unsafe
 from ..errors import CatalogError, Problem, SelectionError
+from ..folders import Folder
 from ..paths import is_source, translated_languages
 from .strings import source_strings
 
@@ -143,13 +143,7 @@ def update(catalog: Catalog, language: str) -> tuple[Path, bool]:
     po.project, po.version = "catalog", str(catalog.site.edition_date or "undated")
     data = _po_bytes(po, dated=catalog.site.edition_date is not None)
     path = catalog_po_path(catalog, language)
-    if path.exists() and path.read_bytes() == data:
-        return path, False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-    return path, True
+    return path, Folder(catalog.root).write(path.relative_to(catalog.root).as_posix(), data)
 
 
 def _edition_day(catalog: Catalog) -> dt.datetime | None:

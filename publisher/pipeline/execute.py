@@ -59,7 +59,10 @@ def build(catalog: str | Path | BuildOptions = "catalog", out: str | Path = "dis
     if not isinstance(catalog, BuildOptions):
         catalog = BuildOptions(catalog=catalog, out=out, **options)
     report = None
-    for one in plans(catalog):  # one per language, the catalog's own first
+    every = plans(catalog)  # one per language, the catalog's own first
+    for one in every:  # a link in any language's folders stops the build before anything is written
+        one.manifest.folder.check(one.paths())
+    for one in every:
         made = execute(one, progress)
         if report is None:
             report = made
@@ -75,7 +78,7 @@ def execute(plan: Plan, progress: Progress | None = None) -> BuildReport:
     report = BuildReport(out=plan.root, reviews=len(plan.reviews), formats=options.formats,
                          skipped=[s.path for s in plan.skip])
     total = len(plan.make)
-    with Writer(plan.root, plan.manifest) as writer:
+    with Writer(plan.manifest.folder, plan.manifest, plan.paths()) as writer:
         for path in plan.stale:
             writer.remove(path)
         if any(s.format in TYPESET for s in plan.make):

@@ -22,6 +22,8 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
+from ..errors import PublisherError
+from ..folders import Folder
 from ..paths import OUTPUT_FOLDERS, ROOT_FILES
 
 NAME = ".publisher-manifest.json"
@@ -48,29 +50,33 @@ class Recorded(NamedTuple):
 
 
 class Manifest:
-    def __init__(self, root: Path, entries: dict[str, Recorded] | None = None):
-        self.root = Path(root)
+    def __init__(self, folder: Folder, entries: dict[str, Recorded] | None = None):
+        self.folder = folder
+        self.root = Path(str(folder))
         self._folder = f"{self.root}/"
         self.entries: dict[str, Recorded] = entries or {}
 
     @classmethod
-    def load(cls, root: Path) -> "Manifest":
-        path = Path(root) / NAME
+    def load(cls, root: Path, below: str = "") -> "Manifest":
+        """The manifest of the folder ``below`` under ``root``, read without following a link."""
+        folder = Folder(root, below)
+        path = f"{folder}/{NAME}"
         try:
-            if not path.is_file() or path.is_symlink() or path.stat().st_size > MAX_BYTES:
-                return cls(root, {})
-            paths, fingerprints, sizes, hashes = _columns(json.loads(path.read_text(encoding="utf-8")))
+            data = folder.read(NAME, MAX_BYTES)
+            if data is None:
+                return cls(folder, {})
+            paths, fingerprints, sizes, hashes = _columns(json.loads(data.decode("utf-8")))
             if paths and not ALL_OWNED.fullmatch("\n".join(paths)):
                 LOG.warning("%s lists paths publisher does not write; ignoring it (full build)", path)
-                return cls(root, {})
+                return cls(folder, {})
             if paths and not (len(paths) == len(fingerprints) == len(sizes) == len(hashes)
                               and set(map(type, fingerprints)) == set(map(type, hashes)) == {str}
                               and set(map(type, sizes)) == {int}):
                 LOG.warning("%s is damaged; ignoring it (full build)", path)
-                return cls(root, {})
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return cls(root, {})
-        return cls(root, dict(zip(paths, map(Recorded, fingerprints, sizes, hashes))))
+                return cls(folder, {})
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, PublisherError):
+            return cls(folder, {})
+        return cls(folder, dict(zip(paths, map(Recorded, fingerprints, sizes, hashes))))
 
     def reason(self, path: str, fingerprint: str) -> str | None:
         """Why the output must be made, or None when it is made from exactly these inputs and

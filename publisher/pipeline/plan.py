@@ -69,6 +69,10 @@ class Plan:
     def skip(self) -> list[Step]:
         return [s for s in self.steps if not s.reason]
 
+    def paths(self) -> list[str]:
+        """Every path it makes, reads or removes: the writer checks the folders on the way."""
+        return [s.path for s in self.steps] + self.stale
+
     def waves(self) -> list[list[Step]]:
         """The steps to make, in rounds: first everything made from the catalog (one pool, in
         parallel), then each derived format, after the outputs it reads."""
@@ -145,10 +149,10 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) 
     brand = load_brand(options.brand) if options.brand is not None else None
     settings = RenderSettings(catalog.site, options.paper or catalog.site.paper, options.duplex, brand,
                               options.large_print)
-    manifest = Manifest.load(output_root(options.out, catalog.site, language, options.large_print))
+    manifest = Manifest.load(options.out, _below(options.out, catalog.site, language, options.large_print))
     neighbours = {} if options.large_print else {  # the same language's large-print edition
         in_large_print(p): e for p, e in Manifest.load(
-            output_root(options.out, catalog.site, language, large_print=True)).entries.items()}
+            options.out, _below(options.out, catalog.site, language, large_print=True)).entries.items()}
     fingerprints = Fingerprints(make_environment(), settings)
     alternates = LanguageAlternates(options, catalog.site, language)  # which languages a portal page can link
 
@@ -184,6 +188,11 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) 
                 steps.append(Step(name, target, fingerprint, reason(target.path, fingerprint) or forced, sources))
                 prints[target.path] = fingerprint
     return Plan(options, manifest.root, catalog, reviews, settings, manifest, steps, stale, neighbours)
+
+
+def _below(out: Path, site, language: str, large_print: bool) -> str:
+    """Where a language's print edition is built, relative to the output folder."""
+    return output_root(out, site, language, large_print).relative_to(out).as_posix()
 
 
 class _Reads(dict):
