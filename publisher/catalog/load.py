@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import yaml
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 
 from ..errors import CatalogError, Problem
 from . import records as r
@@ -49,20 +49,21 @@ REVIEW_FIELDS = {
 
 
 def _languages(node: yaml.Node) -> tuple[str, ...]:
-    """site.yaml's ``languages``: BCP 47 tags Babel (CLDR) knows, each once."""
+    """site.yaml's ``languages``: BCP 47 tags Babel (CLDR) knows (``records.language``), each
+    language once: two spellings CLDR reads as one locale (``en``, ``en-Latn``) would make two
+    editions of it."""
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         raise r.Invalid("must be a list of language tags such as [en, es, zh-Hans]", node)
-    tags: list[str] = []
+    tags: dict[str, str] = {}  # CLDR's locale -> the tag that named it
     for item in node.value:
         tag = r.language(item)
-        try:
-            Locale.parse(tag, sep="-")
-        except (ValueError, UnknownLocaleError):
-            raise r.Invalid(f"{tag!r} is not a language Babel (CLDR) knows", item) from None
-        if tag in tags:
+        locale = str(Locale.parse(tag, sep="-"))
+        if tags.get(locale) == tag:
             raise r.Invalid(f"lists {tag!r} twice", item)
-        tags.append(tag)
-    return tuple(tags)
+        if locale in tags:
+            raise r.Invalid(f"lists {tags[locale]!r} and {tag!r}, one language to Babel (CLDR) ({locale})", item)
+        tags[locale] = tag
+    return tuple(tags.values())
 
 
 SITE_FIELDS = {

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import yaml
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global, parse_locale
 
 from . import glyphs
 from ..errors import Problem
@@ -33,6 +35,9 @@ enough for any real entry, small enough that no single field can make a layout r
 SLUG_MAX = 40  # keeps output file names (<compound>--<condition>--large-print.pdf) within 100
 MAX_DEPTH = 20  # YAML nesting; the catalog needs 4
 EXCERPT_CHARS = 80
+DATES = (dt.date(1980, 1, 1), dt.date(2107, 12, 31))
+"""The first and last day a catalog date may be: a zip entry's time (zip files and EPUBs) holds
+no year before 1980 or after 2107."""
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_RULE = "use lowercase a-z, 0-9 and single '-' between words only"
@@ -43,7 +48,13 @@ _MERGE = "tag:yaml.org,2002:merge"
 _KINDS = {_STR: "text", _NULL: "empty", "tag:yaml.org,2002:int": "a number",
           "tag:yaml.org,2002:float": "a number", "tag:yaml.org,2002:bool": "true/false",
           "tag:yaml.org,2002:timestamp": "a date", "tag:yaml.org,2002:binary": "binary data"}
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")  # control, surrogate
+# Control characters, lone surrogates, and the bidirectional embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069): with those, "efasnu" in the file is "unsafe" on the page, so
+# what a reviewer reads in the source is not what the patient reads.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_URL_BAD = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")  # not RFC 3986
+_HOLES = ("{compound}", "{condition}", "{language}")  # where url_pattern's values go
 _YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _constructor = yaml.constructor.SafeConstructor()
 
@@ -96,8 +107,10 @@ def text(node: yaml.Node, kind: str = "short") -> str:
         raise Invalid(f"must be text, not {_describe(node)}", node)
     bad = _FORBIDDEN.search(node.value)
     if bad:
-        what = "a lone surrogate" if "\ud800" <= bad.group() <= "\udfff" else "a control character"
-        raise Invalid(f"has {what} ({_code(bad.group())}), which text may not contain", node)
+        char = bad.group()
+        what = ("a lone surrogate" if "\ud800" <= char <= "\udfff" else
+                "a bidirectional control character" if _BIDI.match(char) else "a control character")
+        raise Invalid(f"has {what} ({_code(char)}), which text may not contain", node)
     value = " ".join(node.value.split())
     if not value:
         raise Invalid("must not be empty", node)
@@ -154,6 +167,16 @@ def node(value: yaml.Node) -> yaml.Node:
 
 
 def date(node: yaml.Node) -> dt.date:
+    """An ISO date within ``DATES``: any catalog date may become the entry time of a zip or
+    EPUB file, whose format holds no other."""
+    value = _date(node)
+    if not DATES[0] <= value <= DATES[1]:
+        raise Invalid(f"must be between {DATES[0]} and {DATES[1]} (the dates a zip file can hold), "
+                      f"not {value}", node)
+    return value
+
+
+def _date(node: yaml.Node) -> dt.date:
     if isinstance(node, yaml.ScalarNode):
         value = _scalar(node)
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -175,9 +198,30 @@ def boolean(node: yaml.Node) -> bool:
 
 
 def url(node: yaml.Node) -> str:
+    return _web_address(node)
+
+
+def _web_address(node: yaml.Node, template: bool = False) -> str:
+    """An http(s) address made only of what RFC 3986 allows (unreserved and reserved
+    characters, ``%XX``), with no user name before its host: it goes as it is into sitemap
+    ``<loc>``s, OPDS ids, PDF links and QR codes. A ``template`` (``url_pattern``) may also
+    hold the placeholders ``_HOLES``."""
     value = text(node, "url")
     if not re.match(r"^https?://[^\s/]+\.[^\s]+$", value):
         raise Invalid(f"{quote(value)} is not a web address starting with https:// or http://", node)
+    if template:
+        holes = re.findall(r"\{[^}]*\}|[{}]", value)
+        if not {"{compound}", "{condition}"} & set(holes) or any(h not in _HOLES for h in holes):
+            raise Invalid(f"{quote(value)} must contain {{compound}} and/or {{condition}}, may contain "
+                          "{language}, and no other braces", node)
+    bad = _URL_BAD.search(re.sub("|".join(map(re.escape, _HOLES)), "", value) if template else value)
+    if bad and bad.group() == "%":
+        raise Invalid("has a '%' not followed by two hexadecimal digits (write a % sign as %25)", node)
+    if bad:
+        raise Invalid(f"has a character a web address may not hold ({_code(bad.group())}); "
+                      "write it percent-encoded (%XX)", node)
+    if "@" in re.split(r"[/?#]", value.split("://", 1)[1], maxsplit=1)[0]:
+        raise Invalid("names a user before its host (user@host), which a published address may not", node)
     return value
 
 
@@ -192,12 +236,7 @@ def grade(node: yaml.Node) -> float:
 def url_pattern(node: yaml.Node) -> str:
     """A web address with ``{compound}`` and/or ``{condition}`` where the slugs go, and
     optionally ``{language}``, the build language's BCP 47 tag."""
-    value = url(node)
-    holes = re.findall(r"\{[^}]*\}|[{}]", value)
-    if not {"{compound}", "{condition}"} & set(holes) or any(h not in ("{compound}", "{condition}", "{language}") for h in holes):
-        raise Invalid(f"{quote(value)} must contain {{compound}} and/or {{condition}}, may contain {{language}}, "
-                      "and no other braces", node)
-    return value
+    return _web_address(node, template=True)
 
 
 def choice(*options: str) -> Callable[[yaml.Node], str]:
@@ -210,10 +249,36 @@ def choice(*options: str) -> Callable[[yaml.Node], str]:
 
 
 def language(node: yaml.Node) -> str:
+    """A BCP 47 tag Babel (CLDR) knows, spelt the one standard way (``standard_tag``): the tag
+    names an edition's folder and its hreflang, so ``EN`` beside ``en``, or ``iw`` beside
+    ``he``, would be a second edition of the same language (and on a case-insensitive disk,
+    two editions in one folder)."""
     value = text(node)
     if not re.match(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$", value):
         raise Invalid(f"{quote(value)} is not a language tag such as en or en-US", node)
+    try:
+        Locale.parse(value, sep="-")
+        standard = standard_tag(value)
+    except (ValueError, UnknownLocaleError):
+        raise Invalid(f"{quote(value)} is not a language Babel (CLDR) knows", node) from None
+    if value != standard:
+        raise Invalid(f"{quote(value)} is not the standard spelling of this language tag: write '{standard}'", node)
     return value
+
+
+def standard_tag(tag: str) -> str:
+    """``tag`` as BCP 47 spells it: language in lower case, script in title case, region in
+    upper case, variants in lower case, and CLDR's replacement for a deprecated code
+    (``iw`` -> ``he``, ``eng`` -> ``en``, region ``UK`` -> ``GB``)."""
+    language, region, script, variant = parse_locale(tag, sep="-")[:4]
+    alias = get_global("language_aliases").get(language)
+    if alias:  # the replacement may bring a script or a region of its own (sh -> sr_Latn)
+        language, alias_region, alias_script, _ = parse_locale(alias)[:4]
+        region, script = region or alias_region, script or alias_script
+    script = get_global("script_aliases").get(script, script)
+    regions = get_global("territory_aliases").get(region, [region])
+    region = regions[0] if len(regions) == 1 else region  # a split region (CS) has no one replacement
+    return "-".join(part for part in (language, script, region, variant and variant.lower()) if part)
 
 
 def _describe(node: yaml.Node, show: bool = True) -> str:
