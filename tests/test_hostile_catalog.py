@@ -99,7 +99,7 @@ def test_a_bom_is_accepted(catalog_copy):
     (f"conditions/{'a' * 41}.yaml", "name: x\nspecialist: y\n",
      f"conditions/{'a' * 41}.yaml:1: '{'a' * 41}' is too long for a slug for a file name (41 characters; at most 40)"),
     ("site.yaml", 'online_url: "https://x.example/' + "{compound}/" * 150 + '"\n',
-     "site.yaml:1: field 'online_url' gives addresses up to 3,018 bytes long; a QR code holds at most 2,331"),
+     "site.yaml:1: field 'online_url' gives addresses up to 3,018 bytes long; the handout's one-inch QR code stays readable up to 213"),
     ("site.yaml", 'url: "https://x.example/' + "a" * 3000 + '"\n',
      "site.yaml:1: field 'url' is 3,018 characters long; at most 2,000 are allowed"),
 ], ids=short)

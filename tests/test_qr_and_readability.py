@@ -106,3 +106,47 @@ def test_check_readability_json_and_table(catalog_copy):
     assert len(table) == 12
     above = sum(r["above_max"] for r in data["reviews"])
     assert table[-1] == f"{above} of 10 handout(s) above grade 12 (reading_grade_max in site.yaml)"
+
+
+ADDRESS = "https://example.org/low-dose-naltrexone/liver-cancer/"  # 53 bytes, then padding
+
+
+def longest_address_catalog(root: Path, length: int) -> Path:
+    """The shipped catalog, Liver Cancer only, its online address ``length`` bytes long."""
+    catalog = Path(shutil.copytree(ROOT / "catalog", root / "catalog"))
+    for condition in (catalog / "conditions").glob("*.yaml"):
+        if condition.stem != "liver-cancer":
+            condition.unlink()
+    site = catalog / "site.yaml"
+    site.write_text(site.read_text() + f"online_url: https://example.org/{{compound}}/{{condition}}/{'b' * (length - len(ADDRESS))}\n")
+    return catalog
+
+
+def test_an_address_too_long_for_a_readable_code_is_refused(tmp_path):
+    """Finding 10: an address check accepted (about 1,950 characters) made every handout
+    exceed its time limit, and its code (version 40, 0.14 mm modules) could not be scanned."""
+    catalog = longest_address_catalog(tmp_path, 214)
+    result = CliRunner().invoke(main, ["check", "--catalog", str(catalog)])
+    assert result.exit_code == 1
+    line = next(n for n, text in enumerate((catalog / "site.yaml").read_text().splitlines(), 1) if "online_url" in text)
+    assert f"site.yaml:{line}: field 'online_url' gives addresses up to 214 bytes long; the handout's one-inch " \
+           "QR code stays readable up to 213" in result.output
+
+
+@pytest.mark.checker
+def test_the_longest_address_allowed_is_printed_beside_a_code_that_scans(tmp_path):
+    catalog = longest_address_catalog(tmp_path, 213)
+    build(catalog, tmp_path / "out", formats="pdf", jobs=1)
+    pdf = tmp_path / "out/pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.pdf"
+    url = ADDRESS + "b" * (213 - len(ADDRESS))
+    from pypdf import PdfReader
+
+    for number, page in enumerate(PdfReader(pdf).pages, start=1):
+        starts = []
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size: starts.append((text, tm[4] * cm[0] + cm[4])))
+        found = [x for text, x in starts if text.startswith("Read the current version")]
+        if found:
+            break
+    left = min(x for text, x in starts if text.strip())  # the text column's left edge
+    assert found and found[0] - left >= 72 + 12 - 0.5, "the address starts right of the one-inch code and its margin"
+    assert decode_qr(pdf, number, tmp_path) == [url]
