@@ -201,11 +201,13 @@ def check_command(catalog, readability, as_json):
     if as_json:
         click.echo(json.dumps(_check_result(catalog, loaded), indent=2, ensure_ascii=False))
         return
+    translations = _translation_lines(loaded)  # their problems first: never "ok", then problems
     click.echo(f"{catalog}: ok ({len(loaded.compounds)} compound(s), "
                f"{len(loaded.conditions)} condition(s), {len(loaded.reviews)} review(s))")
     for problem in overdue_problems(loaded.reviews, dt.date.today()):
         click.echo(f"overdue: {problem}")
-    _check_translations(loaded)
+    for line in translations:
+        click.echo(line)
 
 
 def _check_result(catalog: str, loaded) -> dict:
@@ -295,11 +297,10 @@ def list_command(catalog, as_json):
 # --- translations of the catalog's own text (issue 15) -----------------------------------
 # Babel is imported only here, when a command uses translations.
 
-def _check_translations(loaded) -> None:
+def _translation_lines(loaded) -> list[str]:
     """One line per translated language, when site.yaml lists more than one."""
     from .i18n.po_files import check_lines
-    for line in check_lines(loaded):
-        click.echo(line)
+    return list(check_lines(loaded))
 
 
 @main.group("translations", short_help="Keep the catalog's translations (PO files) up to date.")

@@ -19,6 +19,7 @@ from publisher.i18n.po_files import counts, load_status, update
 from publisher.i18n.strings import source_strings
 from publisher.i18n.translate import load_translation, translate_catalog, translation_release_problems as release_problems
 
+from conftest import catalog_with_languages
 from helpers import LDN, make_catalog, write_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -319,3 +320,14 @@ def test_shipped_samples_are_complete_drafts_that_update_leaves_alone(tmp_path, 
     assert untranslated <= {"LDN", "Psoriasis"}  # an abbreviation, and the same word in Spanish
     if script:
         assert all(re.search(script, tr(text)) for text in source_strings(catalog) if text != "LDN")
+
+
+def test_a_status_file_problem_is_reported_once_and_check_never_says_ok_first(tmp_path):
+    root = catalog_with_languages(tmp_path, ["en", "es"])
+    (root / "translations" / "es.yaml").write_text("status: reviewed\ntranslator: A\nreviewed_on: 1979-12-31\n")
+    result = run("check", "--catalog", str(root))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{root.as_posix()}/translations/es.yaml:3: field 'reviewed_on' must be between 1980-01-01 and "
+        "2107-12-31 (the dates a zip file can hold), not 1979-12-31",
+        "1 problem in the catalog; nothing was written."]
