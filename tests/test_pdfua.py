@@ -4,6 +4,7 @@ links that are /Link elements named by their text, page furniture as artifacts, 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -176,6 +177,10 @@ def test_trailer_id_present_and_rebuild_byte_identical(variant, tmp_path):
     for path in built:
         identifier = PdfReader(path).trailer["/ID"]
         assert len(identifier) == 2 and re.fullmatch(r"[0-9a-f]{32}", str(identifier[0]))
+        # the MD5 of the file as written without it (not pydyf's second serialisation)
+        data = path.read_bytes()
+        written = data.replace(f"/ID [({identifier[0]}) ({identifier[1]})]".encode(), b"", 1)
+        assert hashlib.md5(written).hexdigest() == identifier[0] == identifier[1] and len(written) < len(data)
         assert path.read_bytes() == (tmp_path / path.relative_to(variant)).read_bytes(), path
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import re
 from pathlib import Path
 
 from ..catalog.model import Review
@@ -18,8 +20,9 @@ from .pdfua import PDFUA_OPTIONS, finish, one_annotation_per_link
 LOG = logging.getLogger("publisher")
 
 # Tagged PDF/UA-1 for screen readers (pdfua.py); fonts subset (by HarfBuzz where installed).
+# No identifier from pydyf: with_identifier() adds the /ID (see there).
 PDF_OPTIONS = {"pdf_tags": True, "uncompressed_pdf": False, "hinting": False, "full_fonts": False,
-               **PDFUA_OPTIONS}
+               "pdf_identifier": False, **PDFUA_OPTIONS}
 
 
 SLOW_SUBSETTER = (
@@ -75,6 +78,28 @@ def _remember_page_references() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
+_XREF = re.compile(rb"<</Type /XRef/Index \[[0-9 ]+\]/W \[[0-9 ]+\]/Size [0-9]+/Root [0-9]+ 0 R(?:/Info [0-9]+ 0 R)?")
+
+
+def with_identifier(pdf: bytes) -> bytes:
+    """The PDF with a trailer ``/ID`` (PDF/UA and PDF/A want one): the MD5 of the file as
+    written, so a rebuild gives the same bytes.
+
+    pydyf's own identifier (``pdf_identifier=True``) serialises every object a second time and
+    recompresses every stream at zlib level 9 only to hash them: 35 M instructions, 5 % of a
+    handout (bench/README.md). Hashing the finished bytes costs a few hundred thousand. The
+    /ID goes into the cross-reference stream's dictionary, the file's last object: every
+    offset before it stays valid, and ``startxref`` points at the object's start.
+    """
+    end = pdf.rfind(b"startxref")
+    found = _XREF.search(pdf, pdf.rfind(b" obj\n", 0, end))
+    if found is None:
+        raise ValueError("no cross-reference stream where pydyf writes it")
+    digest = hashlib.md5(pdf).hexdigest().encode()
+    identifier = b"/ID [(" + digest + b") (" + digest + b")]"
+    return pdf[:found.end()] + identifier + pdf[found.end():]
+
+
 def brand_files(renderer: Renderer) -> tuple[Path, ...]:
     """The one file outside the project a print output may load: the clinic's logo."""
     return (renderer.brand.logo,) if renderer.brand and renderer.brand.logo else ()
@@ -113,7 +138,7 @@ class Typesetter:
             if finisher:
                 finisher(document, pdf)
 
-        return document.write_pdf(finisher=finish_all, **PDF_OPTIONS)
+        return with_identifier(document.write_pdf(finisher=finish_all, **PDF_OPTIONS))
 
 
 class PdfOutput(Output):

@@ -6,8 +6,7 @@ Checked by ``outloud --fail-on error`` and ``qpdf --check`` (tests/test_pdfua.py
 
 from __future__ import annotations
 
-# pdf_identifier=True: the trailer /ID is an MD5 of the objects, so a rebuild is byte-identical.
-PDFUA_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": True}
+PDFUA_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
 PRINT = 4  # annotation flag bit 3: printed as shown; not hidden from readers
 
