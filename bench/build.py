@@ -4,6 +4,12 @@
 
 (a) naive loop: one Python process calling weasyprint.HTML(file).write_pdf() per handout
 (b) the `weasyprint` command once per file, on a sample of 20, scaled up to N
+
+(a), (b) and (e) get exactly what the build gives WeasyPrint: each handout's print HTML (the
+PDF output's, written to a file) and the print stylesheets with their TrueType faces
+(``-s``/``stylesheets=``). The ``html`` output's pages would be unfair yardsticks: they link
+20 WOFF2 web-font rules that plain WeasyPrint decodes for every file (14.4 G instructions a
+command, against about 3 G with the print faces).
 (c) `publisher build --format pdf` from scratch, the whole command, all cores
 (d) the same command again with nothing changed
 (e) layout floor: HTML(...).render() alone, in process, no PDF written
@@ -33,12 +39,28 @@ from synthetic import make_catalog  # noqa: E402
 NAIVE = """
 import sys
 from pathlib import Path
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 files = sorted(Path(sys.argv[1]).rglob("*.html"))
 out = Path(sys.argv[2]); out.mkdir(parents=True, exist_ok=True)
+stylesheets = [CSS(filename=name) for name in sys.argv[3:]]
 for n, f in enumerate(files):
     HTML(filename=str(f)).{call}
 """
+
+
+def write_print_html(catalog: Path, folder: Path) -> list[str]:
+    """Each handout's print HTML (what the PDF output lays out) as a file in ``folder``; the
+    print stylesheets that go with it."""
+    from publisher.catalog import load_catalog
+    from publisher.outputs.pdf import PdfOutput
+    from publisher.render import Renderer
+
+    loaded = load_catalog(catalog)
+    renderer = Renderer.create(loaded.site)
+    folder.mkdir(parents=True)
+    for n, review in enumerate(loaded.reviews):
+        (folder / f"{n:05}.html").write_text(renderer.handout(review), encoding="utf-8")
+    return [str(path) for path in PdfOutput.styles() if path.suffix == ".css"]
 
 
 def run(cmd: list[str]) -> tuple[float, int]:
@@ -73,17 +95,20 @@ def main() -> None:
                   f"peak RSS of any one process {build_mb} MiB")
             return
         one_s, _ = run([*publisher, "--out", str(tmp / "one"), "--format", "pdf", "--jobs", "1"])
-        run([*publisher, "--out", str(tmp / "html"), "--format", "html"])
-        html = tmp / "html" / "html"
+        html = tmp / "print-html"
+        styles = write_print_html(catalog, html)
 
-        naive_s, naive_mb = run([sys.executable, "-c", NAIVE.format(call="write_pdf(str(out / f'{n}.pdf'))"),
-                                 str(html), str(tmp / "naive")])
-        floor_s, _ = run([sys.executable, "-c", NAIVE.format(call="render()"), str(html), str(tmp / "floor")])
+        naive_s, naive_mb = run([sys.executable, "-c",
+                                 NAIVE.format(call="write_pdf(str(out / f'{n}.pdf'), stylesheets=stylesheets)"),
+                                 str(html), str(tmp / "naive"), *styles])
+        floor_s, _ = run([sys.executable, "-c", NAIVE.format(call="render(stylesheets=stylesheets)"), str(html),
+                          str(tmp / "floor"), *styles])
         sample = sorted(html.rglob("*.html"))[:20]
         weasyprint = Path(sys.executable).parent / "weasyprint"  # not a pyenv shim (bench/README.md)
+        with_styles = [option for style in styles for option in ("-s", style)]
         started = time.perf_counter()
         for i, f in enumerate(sample):
-            subprocess.run([weasyprint, str(f), str(tmp / f"cmd{i}.pdf")], check=True,
+            subprocess.run([weasyprint, *with_styles, str(f), str(tmp / f"cmd{i}.pdf")], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         per_file_s = (time.perf_counter() - started) / len(sample) * reviews
 
