@@ -278,7 +278,16 @@ def test_a_header_field_given_many_times_is_one_problem(es_on, tmp_path):
                '"Plural-Forms: nplurals=abc;\\n"\n' + '"X: y\\nPlural-Forms: nplurals=x\\n"\n' * 28_000)
     assert po.stat().st_size < 1_000_000
     refused(es_on, tmp_path / "out", [at(po, line_of(po, '"Plural-Forms:'), "header Plural-Forms cannot be read; "
-                                                                            "expected a value such as nplurals=2; plural=(n != 1);")])
+                                         "expected a value such as nplurals=2; plural=(n != 1);")])
+
+
+def test_a_bad_field_repeating_a_good_one_is_reported_at_its_own_line(es_on, tmp_path):
+    po = plant(es_on, '"Content-Transfer-Encoding: 8bit\\n"\n',
+               '"Content-Transfer-Encoding: 8bit\\n"\n"Language: ../x\\n"\n"Content-Type: text/plain; charset=hex\\n"\n')
+    refused(es_on, tmp_path / "out", [
+        at(po, line_of(po, '"Language: ../x'), "header Language cannot be read; expected a value such as es"),
+        at(po, line_of(po, '"Content-Type: text/plain; charset=hex'),
+           "header Content-Type declares charset 'hex'; translation files are UTF-8 (charset=UTF-8)")])
 
 
 def test_a_utf8_charset_under_another_name_and_the_template_placeholder_pass(es_on):
@@ -305,7 +314,8 @@ def test_a_malformed_string_is_a_syntax_error_at_its_line(es_on, tmp_path, new, 
 def test_a_malformed_continuation_line_is_a_syntax_error_at_its_line(es_on, tmp_path):
     old = '"tratamiento con opioides; a veces causa sueños muy vívidos"'
     po = plant(es_on, old, old[:-1])
-    refused(es_on, tmp_path / "out", [at(po, line_of(po, old[:-1]), "PO syntax error: string not closed with a double quote")])
+    refused(es_on, tmp_path / "out", [at(po, line_of(po, old[:-1]),
+                                         "PO syntax error: string not closed with a double quote")])
 
 
 def test_a_missing_msgstr_is_reported_without_its_msgid(es_on, tmp_path):
@@ -346,4 +356,5 @@ def test_a_translation_file_is_at_most_1_mb(es_on, tmp_path):
     po.write_bytes(text + b"#" * (1_000_000 - len(text) - 1) + b"\n")
     assert po.stat().st_size == 1_000_000 and run("check", "--catalog", es_on).exit_code == 0
     po.write_bytes(po.read_bytes() + b"\n")
-    refused(es_on, tmp_path / "out", [f"{po.as_posix()}: is larger than 1,000,000 bytes, the most a file here may be; not read"], True)
+    refused(es_on, tmp_path / "out",
+            [f"{po.as_posix()}: is larger than 1,000,000 bytes, the most a file here may be; not read"], True)

@@ -5,7 +5,9 @@ are the catalog's source strings and each ``#:`` comment names the file and fiel
 comes from. Babel reads and merges them (new strings added, vanished ones obsolete, changed
 ones fuzzy), as Sphinx and Django do; ``publisher translations update`` writes them. The
 ``.yaml`` beside each gives the translation's status, like a review's, so a draft translation
-is marked and ``--release`` can refuse it. Both are read under the catalog's file rules.
+is marked and ``--release`` can refuse it. Both are read under the catalog's file rules, and
+a PO file gets every check its YAML gets: each msgstr is read by the reader of the YAML field
+it replaces, and every problem is a ``path:line`` one (``read_translation_file``).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import datetime as dt
 import io
 import os
 import re
+from collections import Counter
 from email import message_from_string
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -165,11 +169,12 @@ class _Parser(PoFileParser):
     """Babel's PO parser with the checks it lacks, each a ``path:line`` problem.
 
     Babel drops a string's first and last characters whatever they are (``msgstr "abc`` reads
-    as ``ab``), gives a plural entry's translation as a tuple, and raises plain Python errors
-    (``int()``, ``strptime``) on header values. Here a string must be quoted (a syntax error
-    otherwise), plural and msgctxt entries are refused (the catalog's text has neither), and
-    each header field is read on its own, so a bad one is named with its line, and the
-    charset must be UTF-8, the only encoding the file was read in.
+    as ``ab``), gives a plural entry's translation as a tuple (after making a list of
+    ``nplurals`` strings), and raises plain Python errors (``int()``, ``strptime``) on header
+    values. Here a string must be quoted (a syntax error otherwise); plural and msgctxt
+    entries are refused, since catalog text has neither; each header field is read on its own,
+    so that a bad one is named at its line; and the charset must be UTF-8, the only encoding
+    the file is read in. Each entry's msgstr line is kept, for the problems of its text.
     """
 
     def __init__(self, catalog: PoCatalog, shown: str, lines: list[str]):
@@ -223,9 +228,10 @@ class _Parser(PoFileParser):
         the field's line for each one it cannot read and for a charset other than UTF-8 (once
         per field name); whether Babel can read the whole header."""
         header = self.translations[0][1].denormalize() if self.translations else ""
-        probe, unreadable, reported = PoCatalog(), set(), set()
+        probe, unreadable, reported, seen = PoCatalog(), set(), set(), Counter()
         for name, value in message_from_string(header).items():
             key = name.lower()
+            seen[key] += 1
             try:
                 probe.mime_headers = [(name, value)]
             except ValueError:
@@ -239,15 +245,15 @@ class _Parser(PoFileParser):
                            "translation files are UTF-8 (charset=UTF-8)")
             if key not in reported:
                 reported.add(key)
-                self.problems.append(Problem(self.shown, self._field_line(name), problem))
+                self.problems.append(Problem(self.shown, self._field_line(name, seen[key]), problem))
         return not unreadable
 
-    def _field_line(self, name: str) -> int:
-        """The line of the header's field ``name``: the first string after the header's msgid
-        that starts with it (its msgid line if none does)."""
+    def _field_line(self, name: str, nth: int) -> int:
+        """The line of the header's ``nth`` field called ``name``: the ``nth`` string after the
+        header's msgid that starts with that name (the header's msgid line if there is none)."""
         start = re.compile(rf'"\s*{re.escape(name)}\s*:', re.IGNORECASE)
-        return next((n for n in range(self.offset + 1, len(self.lines)) if start.match(self.lines[n].strip())),
-                    self.offset) + 1
+        found = (n for n in range(self.offset + 1, len(self.lines)) if start.match(self.lines[n].strip()))
+        return next(islice(found, nth - 1, None), self.offset) + 1
 
 
 def _codec_name(charset: str) -> str | None:
@@ -270,7 +276,8 @@ def _read_texts(catalog: Catalog, language: str, parser: _Parser) -> tuple[dict[
             continue
         line = parser.msgstr_lines.get(message.lineno) or message.lineno
         masked = message.string.translate(masks)
-        node = yaml.ScalarNode("tag:yaml.org,2002:str", masked, start_mark=yaml.Mark(parser.shown, 0, line - 1, 0, None, None))
+        mark = yaml.Mark(parser.shown, 0, line - 1, 0, None, None)
+        node = yaml.ScalarNode("tag:yaml.org,2002:str", masked, start_mark=mark)  # as YAML would give it
         try:
             for where in places:
                 value = _field_reader(where)(node)
