@@ -8,7 +8,7 @@ import dataclasses
 from ..catalog import Catalog, Review, Site
 from ..errors import Problem
 from ..paths import is_source
-from .po_files import Status, catalog_po_path, load_status, read_po_file
+from .po_files import Status, catalog_po_path, load_status, read_translation_file
 from .strings import COMPOUND_TEXT, CONDITION_TEXT, SITE_TEXT, source_strings
 
 @dataclasses.dataclass(frozen=True)
@@ -70,18 +70,20 @@ def translate_catalog(catalog: Catalog, translation: Translation) -> Catalog:
 def load_translation(catalog: Catalog, language: str, allow_incomplete: bool = False) -> Translation:
     """The translator for ``language`` and its problems (untranslated or fuzzy strings).
 
-    Raises ``CatalogError`` for an unreadable PO file or an invalid status file.
+    Raises ``CatalogError`` for an unreadable PO file, a translation its field would refuse
+    (``po_files.read_translation_file``) or an invalid status file.
     """
     if is_source(catalog.site, language):
         return Translation(language, Status(status="approved"), {}, is_source=True)
     status = load_status(catalog, language)
-    po = read_po_file(catalog, language)
+    found = read_translation_file(catalog, language)
+    po = found.po if found is not None else None
     path = catalog_po_path(catalog, language).as_posix()
     messages, problems = {}, []
     for text in source_strings(catalog):
         message = po.get(text) if po is not None else None
         if message is not None and message.string and not message.fuzzy:
-            messages[text] = message.string
+            messages[text] = found.texts[text]
             continue
         kind = "fuzzy" if message is not None and message.string else "untranslated"
         shown = text if len(text) <= 60 else text[:60].rstrip() + "…"
