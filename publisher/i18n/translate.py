@@ -8,7 +8,8 @@ import dataclasses
 from ..catalog import Catalog, Review, Site
 from ..errors import Problem
 from ..paths import is_source
-from .po_files import Status, catalog_po_path, load_status, read_translation_file
+from .po_files import Status, load_status
+from .po_reader import catalog_po_path, read_translation_file
 from .strings import COMPOUND_TEXT, CONDITION_TEXT, SITE_TEXT, source_strings
 
 @dataclasses.dataclass(frozen=True)
@@ -71,7 +72,7 @@ def load_translation(catalog: Catalog, language: str, allow_incomplete: bool = F
     """The translator for ``language`` and its problems (untranslated or fuzzy strings).
 
     Raises ``CatalogError`` for an unreadable PO file, a translation its field would refuse
-    (``po_files.read_translation_file``) or an invalid status file.
+    (``po_reader.read_translation_file``) or an invalid status file.
     """
     if is_source(catalog.site, language):
         return Translation(language, Status(status="approved"), {}, is_source=True)
