@@ -1,5 +1,6 @@
 """How long planning takes when nothing changed: the cost of every no-op build and of every
-question a preview server asks. Target: under 1 s for 10,000 reviews, every format.
+question a preview server asks. Targets for 10,000 reviews, every format: planning under
+0.5 s CPU; the whole no-op ``publisher build`` process, start-up included, at most 0.7 s.
 
     python bench/plan.py [COMPOUNDS] [CONDITIONS]      (default 200 x 50 = 10,000 reviews)
     python bench/plan.py --count [COMPOUNDS] [CONDITIONS]
@@ -16,7 +17,9 @@ the machine's load cannot move; it takes about five minutes.
 from __future__ import annotations
 
 import hashlib
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -63,11 +66,27 @@ def main(compounds: int = 200, conditions: int = 50) -> None:
         every, html = (f"{min(t):.2f} s (median {statistics.median(t):.2f})" for t in times.values())
         print(f"{len(again.reviews):,} reviews, {outputs[0]:,} outputs ({made:.1f} s to fake them); nothing "
               f"changed, CPU seconds with catalog loading, fastest of {RUNS}: every format {every}, HTML only {html}")
+        cpu, peak = whole_process(options)
+        print(f"the whole no-op `publisher build` process: {min(cpu):.2f} s CPU (median "
+              f"{statistics.median(cpu):.2f}), peak RSS {peak} MiB")
         if "--count" in sys.argv:
             from instructions import instructions
 
             once, twice = (instructions([sys.executable, __file__, "--plans", str(n), tmp]) for n in (1, 2))
             print(f"instructions of one plan, every format: {(twice - once) / 1e6:,.0f} M")
+
+
+def whole_process(options: BuildOptions) -> tuple[list[float], int]:
+    """CPU seconds (user + system) of ``RUNS`` whole no-op build processes, start-up and
+    imports included; the largest peak RSS (MiB)."""
+    cpu = []
+    for _ in range(RUNS):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([sys.executable, "-m", "publisher", "build", "--catalog", str(options.catalog), "--out",
+                        str(options.out), "-q"], check=True, cwd=Path(__file__).resolve().parent.parent)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return cpu, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 
 
 def plans(times: int, folder: Path) -> None:

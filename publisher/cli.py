@@ -23,7 +23,6 @@ from .errors import PublisherError, SelectionError
 from .options import BuildOptions
 from .pipeline.plan import plans
 from .progress import ProgressBar
-from .i18n.readability import report as readability_report
 
 class _Group(click.Group):
     """Turns a failing disk (no space, no permission) into one plain line, not a traceback."""
@@ -196,7 +195,9 @@ def check_command(catalog, readability, as_json):
     """Validate the catalog; exit 1 listing every problem. Lists overdue reviews."""
     loaded = load_catalog(catalog)
     if readability:
-        _print_readability(readability_report(loaded), as_json)
+        from .i18n.readability import report
+
+        _print_readability(report(loaded), as_json)
         return
     if as_json:
         click.echo(json.dumps(_check_result(catalog, loaded), indent=2, ensure_ascii=False))

@@ -46,6 +46,7 @@ class Folder:
         self.shown = Path(path)
         self.real = os.path.realpath(path)
         self.below = [part for part in below.split("/") if part not in ("", ".")]
+        self._checked = {""}  # folders check() found real (or missing)
 
     def __str__(self) -> str:
         return self._show("")
@@ -101,7 +102,7 @@ class Folder:
     def check(self, relpaths: Iterable[str]) -> None:
         """Refuse, before anything is written, a link or a file standing where any folder of
         ``relpaths`` goes (one ``lstat`` per folder, parents first)."""
-        folders = {""}
+        folders = set(self._checked)
         for relpath in relpaths:
             parent = relpath.rpartition("/")[0]
             while parent not in folders:
@@ -110,7 +111,7 @@ class Folder:
         with self.folder() as fd:
             if fd is None:
                 return
-            for relpath in sorted(folders - {""}):  # a parent before its children
+            for relpath in sorted(folders - self._checked):  # a parent before its children
                 try:
                     found = os.stat(relpath, dir_fd=fd, follow_symlinks=False)
                 except FileNotFoundError:
@@ -119,6 +120,7 @@ class Folder:
                     parent, _, name = relpath.rpartition("/")
                     with self.folder(parent) as parent_fd:
                         raise PublisherError(self._not_a_folder(parent_fd, name, self._rel(relpath)))
+        self._checked = folders  # asked again (the build, then its writer): only what is new
 
     def _rel(self, relpath: str) -> str:
         return "/".join([*self.below, relpath])

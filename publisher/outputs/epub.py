@@ -19,7 +19,6 @@ import uuid
 import zipfile
 from pathlib import Path
 
-from lxml import etree
 
 from ..catalog.bundles import Bundle, bundles
 from ..catalog.model import Review
@@ -141,6 +140,8 @@ class EpubOutput(Output):
 def package_lang(opf: bytes, language: str) -> bytes:
     """``xml:lang`` on ``<package>``: the language of the metadata (Ace's ``epub-lang``); a
     right-to-left language's spine turns its pages that way."""
+    from lxml import etree  # EbookLib's own XML library, loaded only when a book is made
+
     root = etree.fromstring(opf)
     root.set(XML_LANG, language)
     if is_rtl(language):
@@ -153,6 +154,8 @@ def hidden_landmarks(nav: bytes, partial_mark: str | None = None) -> bytes:
     """The landmarks list is for the reading system, not the reader: ``hidden``, and typed
     from the EPUB 3 vocabulary (``titlepage``, where the EPUB 2 guide says ``title-page``).
     A partial translation's mark goes first, as on every other page (EbookLib writes the nav)."""
+    from lxml import etree
+
     root = etree.fromstring(nav)
     if partial_mark:
         body = root.find("{http://www.w3.org/1999/xhtml}body")

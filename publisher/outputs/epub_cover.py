@@ -24,9 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from fontTools.pens.svgPathPen import SVGPathPen
-from fontTools.pens.transformPen import TransformPen
-from fontTools.ttLib import TTFont
 
 from ..resources import FONTS, faces
 
@@ -52,7 +49,11 @@ def cover_fonts() -> list[Path]:
 
 
 @lru_cache(maxsize=None)
-def font(name: str) -> TTFont:
+def font(name: str):
+    """The face as fontTools reads it (imported here: planning a build lists the cover's
+    fonts, and only drawing a cover needs fontTools)."""
+    from fontTools.ttLib import TTFont
+
     return TTFont(FONTS / name)
 
 
@@ -204,6 +205,9 @@ def number(value: float) -> str:
 
 def outline(line: Line) -> str:
     """One line of text as one SVG path's ``d``: every glyph moved to its place, y flipped."""
+    from fontTools.pens.svgPathPen import SVGPathPen
+    from fontTools.pens.transformPen import TransformPen
+
     d = []
     for run in line.runs:
         scale, glyph_set = line.size / font(run.face)["head"].unitsPerEm, font(run.face).getGlyphSet()

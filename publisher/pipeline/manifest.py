@@ -55,6 +55,7 @@ class Manifest:
         self.root = Path(str(folder))
         self._folder = f"{self.root}/"
         self.entries: dict[str, Recorded] = entries or {}
+        self.changed = True  # what is on disk is not this: save it (False once read as it is)
 
     @classmethod
     def load(cls, root: Path, below: str = "") -> "Manifest":
@@ -65,7 +66,8 @@ class Manifest:
             data = folder.read(NAME, MAX_BYTES)
             if data is None:
                 return cls(folder, {})
-            paths, fingerprints, sizes, hashes = _columns(json.loads(data.decode("utf-8")))
+            parsed = json.loads(data.decode("utf-8"))
+            paths, fingerprints, sizes, hashes = _columns(parsed)
             if paths and not ALL_OWNED.fullmatch("\n".join(paths)):
                 LOG.warning("%s lists paths publisher does not write; ignoring it (full build)", path)
                 return cls(folder, {})
@@ -76,7 +78,9 @@ class Manifest:
                 return cls(folder, {})
         except (OSError, ValueError, TypeError, KeyError, AttributeError, PublisherError):
             return cls(folder, {})
-        return cls(folder, dict(zip(paths, map(Recorded, fingerprints, sizes, hashes))))
+        read = cls(folder, dict(zip(paths, map(Recorded, fingerprints, sizes, hashes))))
+        read.changed = parsed.get("format") != FORMAT  # an older format is saved anew
+        return read
 
     def reason(self, path: str, fingerprint: str) -> str | None:
         """Why the output must be made, or None when it is made from exactly these inputs and
@@ -95,10 +99,14 @@ class Manifest:
         return None
 
     def record(self, path: str, fingerprint: str, size: int, sha256: str) -> None:
-        self.entries[path] = Recorded(fingerprint, size, sha256)
+        entry = Recorded(fingerprint, size, sha256)
+        if self.entries.get(path) != entry:
+            self.entries[path] = entry
+            self.changed = True
 
     def forget(self, path: str) -> None:
-        self.entries.pop(path, None)
+        if self.entries.pop(path, None) is not None:
+            self.changed = True
 
     def text(self) -> bytes:
         paths = sorted(self.entries)
