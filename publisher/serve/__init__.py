@@ -4,7 +4,10 @@ browser pages that show it.
 The stack is sphinx-autobuild's: Starlette on uvicorn serves the output folder (``app.py``),
 watchfiles watches the sources (``watch.py``). A builder thread (``builder.py``) re-plans after
 every change with the library's own ``plan()`` and ``execute()`` and the same options. The
-state the pages show is ``preview.py``'s; its own pages are ``pages.py``'s.
+state the pages show is ``preview.py``'s; its own pages are ``pages.py``'s. It answers only
+requests for its own address (``hosts.py``), caps connections and event streams
+(``network.py``, ``app.py``), and reports problems in one rate-limited line each, never a
+traceback (``reports.py``).
 """
 
 from __future__ import annotations
@@ -20,27 +23,54 @@ import webbrowser
 from pathlib import Path
 from types import SimpleNamespace
 
-import uvicorn
+import yaml
 
-from ..catalog import load_catalog
-from ..errors import PublisherError
+from ..catalog import load_catalog, records
+from ..catalog.records import quote
+from ..errors import PublisherError, SelectionError
 from ..options import BuildOptions
 from ..paths import output_root, source_language
 from .app import make_app
 from .builder import Builder
-from .network import _listen, _Server, is_loopback
+from .hosts import authority
+from .network import _listen, _Server, config, is_loopback
 from .preview import Preview
+from .reports import Reports
 from .watch import _watch
 
 
-def _root(options: BuildOptions) -> Path:
+def _site(options: BuildOptions):
+    """site.yaml's settings, or None while the catalog is broken (the preview shows why)."""
+    try:
+        return load_catalog(options.catalog).site
+    except PublisherError:
+        return None
+
+
+def _language(options: BuildOptions, site) -> str | None:
+    """``--language``, checked before it names the folder served (finding #14): one of
+    site.yaml's languages; while the catalog is broken, at least a language tag by the rule
+    site.yaml's are read with (``records.language``), so never a path."""
+    if not options.languages:
+        return None
+    asked = options.languages[0]
+    if site is not None:
+        if asked not in site.languages:
+            raise SelectionError(f"no language {quote(asked)} in site.yaml's languages: "
+                                 f"choose from {', '.join(site.languages)}")
+        return asked
+    node = yaml.ScalarNode("tag:yaml.org,2002:str", asked, yaml.Mark("--language", 0, 0, 0, None, None))
+    try:
+        return records.language(node)
+    except records.Invalid as error:
+        raise SelectionError(f"--language: {error}") from None
+
+
+def _root(options: BuildOptions, site) -> Path:
     """The folder the preview serves: its one language's (``--language``; default the catalog's
     own) in its edition. Every build says it again (``Plan.root``), so a catalog broken at the
     start does no harm (a language asked for is then taken as a translation)."""
-    try:
-        site = load_catalog(options.catalog).site
-    except PublisherError:
-        site = SimpleNamespace(languages=(None,))
+    site = site if site is not None else SimpleNamespace(languages=(None,))
     language = options.languages[0] if options.languages else source_language(site)
     return output_root(options.out, site, language, options.large_print)
 
@@ -49,12 +79,18 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open
           private: bool = False) -> None:
     """Build ``options`` into ``options.out``, serve it and keep it up to date until Ctrl-C;
     ``private``: into a temporary folder of its own instead, removed on the way out."""
+    site = _site(options)
+    language = _language(options, site)  # before anything is served
+    if language is not None:
+        options = dataclasses.replace(options, languages=(language,))
     sock = _listen(host, port)
     if private:
         options = dataclasses.replace(options, out=Path(tempfile.mkdtemp(prefix="publisher-serve-")))
-    url = f"http://{f'[{host}]' if ':' in host else host}:{sock.getsockname()[1]}/"
-    root = _root(options)
+    port = sock.getsockname()[1]
+    url = f"http://{authority(host, port)}/"
+    root = _root(options, site)
     preview = Preview(root)
+    reports = Reports()
     builder = Builder(options, preview)
     stop_watching = threading.Event()
     watcher = threading.Thread(target=_watch, args=(options, builder.changed, stop_watching),
@@ -63,6 +99,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open
     @contextlib.asynccontextmanager
     async def lifespan(app):
         preview.loop = asyncio.get_running_loop()
+        preview.loop.set_exception_handler(reports.loop_handler)
         watcher.start()
         builder.start()
         if open_browser:
@@ -72,11 +109,9 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open
     print(f"serving {root} at {url} (Ctrl-C to stop)", flush=True)
     if not is_loopback(host):
         print(f"warning: listening on {host}: anyone who can reach this machine on port "
-              f"{sock.getsockname()[1]} can read the preview", file=sys.stderr, flush=True)
-    config = uvicorn.Config(make_app(preview, lifespan), log_level="warning", access_log=False,
-                            timeout_graceful_shutdown=1, lifespan="on")
+              f"{port} can read the preview", file=sys.stderr, flush=True)
     try:
-        _Server(config, preview).run(sockets=[sock])
+        _Server(config(make_app(preview, lifespan, reports, host, port), reports), preview).run(sockets=[sock])
     except KeyboardInterrupt:  # before the server took over Ctrl-C
         pass
     finally:

@@ -43,9 +43,14 @@ def index_page(root: Path, since: int) -> str:
     return _page("publisher preview", f"<h1>publisher preview</h1>\n{body}", since)
 
 
-def with_script(page: str, since: int) -> str:
-    script = SCRIPT.format(events=EVENTS, since=since)
-    end = page.lower().rfind("</body>")
+def with_script(page: bytes, since: int) -> bytes:
+    """A built page with the reload script before its ``</body>``, as bytes: it is served as
+    it was written, whatever its encoding, never decoded. A page that is not UTF-8 (a
+    hand-edited or half-written file: finding #13) must not become a 500, and decoding it
+    with replacement characters would change its text; the script is ASCII, so it fits in
+    any ASCII-compatible encoding (every one a page can declare in a ``<meta charset>``)."""
+    script = SCRIPT.format(events=EVENTS, since=since).encode("ascii")
+    end = page.lower().rfind(b"</body>")
     return page + script if end < 0 else page[:end] + script + page[end:]
 
 

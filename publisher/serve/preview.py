@@ -4,6 +4,8 @@ thread (which publishes changes) and the server's event loop (which tells the br
 from __future__ import annotations
 
 import asyncio
+import os
+import stat
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -65,14 +67,24 @@ class Preview:
         return max(due, self.assets) if path.startswith("html/") else due
 
     def locate(self, path: str) -> Path | None:
-        """The file ``path`` names inside the output folder, or None: nothing outside it (no
-        ``..``, no symlink out) and nothing hidden (the manifest, the lock) is ever served."""
-        parts = [p for p in path.split("/") if p]
-        if any(p.startswith(".") for p in parts) or "\\" in path or "\0" in path:
+        """The regular file URL path ``path`` names inside the output folder (for a folder, its
+        ``index.html``), or None. The final file is resolved and checked, after ``index.html``
+        is added (that too may be a symlink: finding #3), so nothing outside the folder is
+        served (no ``..``, no symlink out at any level); nor anything hidden (the manifest,
+        the lock), nor anything but a regular file it can read (a FIFO would hang the reply).
+        A name the system refuses (a segment over 255 bytes, a loop of links) is not found,
+        as any other."""
+        if "\\" in path:
             return None
-        found = self.root.joinpath(*parts).resolve()
-        if found != self.root and self.root not in found.parents:
+        try:
+            found = self.root.joinpath(*path.split("/"))
+            if found.is_dir():
+                found = found / "index.html"
+            found = found.resolve(strict=True)
+            inside = found.relative_to(self.root).parts  # ValueError: outside
+            if any(p.startswith(".") for p in inside) or not stat.S_ISREG(found.stat().st_mode):
+                return None
+            os.close(os.open(found, os.O_RDONLY | os.O_NOFOLLOW))  # readable: else a 200 would break off
+            return found
+        except (OSError, ValueError, RuntimeError):  # also a NUL (ValueError), a link loop (RuntimeError, 3.11)
             return None
-        if found.is_dir():
-            found = found / "index.html"
-        return found if found.is_file() else None
