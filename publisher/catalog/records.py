@@ -254,16 +254,24 @@ def language(node: yaml.Node) -> str:
     ``he``, would be a second edition of the same language (and on a case-insensitive disk,
     two editions in one folder)."""
     value = text(node)
+    problem = tag_problem(value)
+    if problem:
+        raise Invalid(problem, node)
+    return value
+
+
+def tag_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as a language tag (``language``'s rule), or None."""
     if not re.match(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$", value):
-        raise Invalid(f"{quote(value)} is not a language tag such as en or en-US", node)
+        return f"{quote(value)} is not a language tag such as en or en-US"
     try:
         Locale.parse(value, sep="-")
         standard = standard_tag(value)
     except (ValueError, UnknownLocaleError):
-        raise Invalid(f"{quote(value)} is not a language Babel (CLDR) knows", node) from None
+        return f"{quote(value)} is not a language Babel (CLDR) knows"
     if value != standard:
-        raise Invalid(f"{quote(value)} is not the standard spelling of this language tag: write '{standard}'", node)
-    return value
+        return f"{quote(value)} is not the standard spelling of this language tag: write '{standard}'"
+    return None
 
 
 def standard_tag(tag: str) -> str:

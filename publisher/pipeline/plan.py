@@ -21,6 +21,7 @@ from typing import Iterable, NamedTuple
 
 from ..catalog.brand import load_brand
 from ..catalog import Catalog, Review, load_catalog
+from ..catalog.records import quote
 from ..catalog.release import review_release_problems
 from ..errors import CatalogError, ReleaseError, SelectionError
 from ..options import BuildOptions
@@ -103,11 +104,16 @@ def plans(options: BuildOptions) -> list[Plan]:
     """One plan per language asked for (default: every language site.yaml lists)."""
     with _collector_paused():
         catalog = load_catalog(options.catalog)
-    known = catalog.site.languages
-    for language in options.languages:
-        if language not in known:
-            raise SelectionError(f"no language '{language}' in site.yaml's languages: choose from {', '.join(known)}")
-    return [plan(options, language, catalog) for language in options.languages or known]
+    check_languages(catalog.site, options.languages)
+    return [plan(options, language, catalog) for language in options.languages or catalog.site.languages]
+
+
+def check_languages(site, asked) -> None:
+    """Every language asked for (``--language``) must be one of site.yaml's."""
+    for language in asked:
+        if language not in site.languages:
+            raise SelectionError(f"no language {quote(language)} in site.yaml's languages: "
+                                 f"choose from {', '.join(site.languages)}")
 
 
 def plan(options: BuildOptions, language: str | None = None, catalog: Catalog | None = None) -> Plan:

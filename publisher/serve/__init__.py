@@ -23,12 +23,10 @@ import webbrowser
 from pathlib import Path
 from types import SimpleNamespace
 
-import yaml
-
 from ..catalog import load_catalog, records
-from ..catalog.records import quote
 from ..errors import PublisherError, SelectionError
 from ..options import BuildOptions
+from ..pipeline.plan import check_languages
 from ..paths import output_root, source_language
 from .app import make_app
 from .builder import Builder
@@ -55,15 +53,12 @@ def _language(options: BuildOptions, site) -> str | None:
         return None
     asked = options.languages[0]
     if site is not None:
-        if asked not in site.languages:
-            raise SelectionError(f"no language {quote(asked)} in site.yaml's languages: "
-                                 f"choose from {', '.join(site.languages)}")
+        check_languages(site, options.languages[:1])
         return asked
-    node = yaml.ScalarNode("tag:yaml.org,2002:str", asked, yaml.Mark("--language", 0, 0, 0, None, None))
-    try:
-        return records.language(node)
-    except records.Invalid as error:
-        raise SelectionError(f"--language: {error}") from None
+    problem = records.tag_problem(asked)
+    if problem:
+        raise SelectionError(f"--language: {problem}")
+    return asked
 
 
 def _root(options: BuildOptions, site) -> Path:
