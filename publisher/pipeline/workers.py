@@ -83,17 +83,35 @@ def _too_slow(signum, frame):
     raise _TooSlow()
 
 
-def make_chunk(settings: RenderSettings, tasks: list[Task]) -> list[tuple[str, bytes]]:
-    """Make each task's bytes; runs in a worker (or in-process with one job)."""
+def _warm_up(settings: RenderSettings, names: tuple[str, ...] = ()) -> None:
+    """This process's renderer for ``settings``, and an output of each format in ``names``
+    (WeasyPrint, templates, parsed stylesheets, fonts), made once and kept."""
     if _warm.get("settings") != settings:
         _release_on_exit()
         _warm.clear()
         _warm.update(settings=settings, renderer=Renderer.of(settings))
+    for name in names:
+        if name not in _warm:
+            _warm[name] = OUTPUTS[name](_warm["renderer"])
+
+
+# A Dask worker runs tasks in threads; one process's warm outputs (WeasyPrint's objects among
+# them) serve one task at a time.
+_making = threading.Lock()
+
+
+def make_chunk(settings: RenderSettings, tasks: list[Task]) -> list[tuple[str, bytes]]:
+    """Make each task's bytes; runs in a worker (or in-process with one job)."""
+    with _making:
+        return _make_chunk(settings, tasks)
+
+
+def _make_chunk(settings: RenderSettings, tasks: list[Task]) -> list[tuple[str, bytes]]:
+    _warm_up(settings)
     made = []
     timed = threading.current_thread() is threading.main_thread()  # SIGALRM reaches only it
     for name, target in tasks:
-        if name not in _warm:
-            _warm[name] = OUTPUTS[name](_warm["renderer"])
+        _warm_up(settings, (name,))
         if timed:
             previous = signal.signal(signal.SIGALRM, _too_slow)
             signal.alarm(time_limit(target))
@@ -161,7 +179,7 @@ class Pool:
                 self.client.close()
                 raise PublisherError(f"the Dask scheduler at {self.scheduler} has no workers (waited "
                                      f"{WORKERS_WAIT} s): start some with 'dask worker {self.scheduler}'")
-            self.jobs = max(1, sum(self.client.nthreads().values()))
+            self.jobs = len(self.client.nthreads())  # processes: each makes one output at a time
             self.executor = self.client.get_executor()
         elif self.jobs > 1:
             self.executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
@@ -193,6 +211,8 @@ class Pool:
             for chunk in chunks(tasks, 1):
                 yield from make_chunk(settings, chunk)
             return
+        if self.client is not None:  # every worker warm before any chunk: none idles warming late
+            self.client.run(_warm_up, settings, tuple(dict.fromkeys(name for name, _ in tasks)))
         # A few chunks in flight per worker, not all of them: the main process then holds only
         # the bytes it is about to write, however large the catalog.
         queue = iter(chunks(tasks, self.jobs))
