@@ -1,7 +1,9 @@
 """Booklets: every review of a compound (or of a condition) in one PDF, with a cover,
-contents, bookmarks and one page-number sequence.
+contents, bookmarks and one page-number sequence; a bundle of more than ``VOLUME_SIZE``
+reviews in several volumes (catalog/bundles.py), each a booklet of its own ("Volume 2 of 3":
+its own contents, bookmarks and numbering) whose front matter lists every volume.
 
-The reviews are laid out as one WeasyPrint document, so fonts are embedded once and the
+A volume's reviews are laid out as one WeasyPrint document, so fonts are embedded once and the
 booklet costs no more than its handouts. The cover and contents are laid out after them,
 as a second document, from the page each review actually starts on; ``Document.copy``
 joins the two, which keeps links, bookmarks and the tagged structure (merging finished
@@ -37,11 +39,12 @@ class BookletOutput(Output):
 
     @staticmethod
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
-        return [Target(bundle_file("booklet", bundle, variant(settings)), bundle=bundle)
-                for bundle in bundles(reviews)]
+        named = variant(settings)
+        return [Target(bundle_file("booklet", volume, named), bundle=volume)
+                for bundle in bundles(reviews) for volume in bundle.volumes]
 
     def make(self, target: Target) -> bytes:
-        bundle = target.bundle
+        bundle = target.bundle  # one volume
         body = self.typesetter.layout(self.renderer.booklet_reviews(bundle))
         starts = {entry.anchor: None for entry in bundle.entries}
         for number, page in enumerate(body.pages, start=1):

@@ -20,6 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, w
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator
 
+from ..catalog.bundles import Volume
 from ..errors import PublisherError
 from ..outputs import OUTPUTS, Target
 from ..render import Renderer, RenderSettings
@@ -49,8 +50,15 @@ def cores() -> int:
 
 def time_limit(target: Target) -> int:
     """Seconds one output may take before it is called pathological: a handout takes well
-    under one, a booklet about one per review (bench/README.md); this is 30x that."""
-    return 30 + (30 * len(target.bundle.entries) if target.bundle is not None else 0)
+    under one (this is 30x that), and an EPUB 30 s more per review. A booklet volume holds at
+    most ``VOLUME_SIZE`` reviews, and is given 60 s plus 2 s per review: 160 s at most. Measured
+    (bench/README.md, "Booklet volumes"): 0.1 s per review of the shipped kind, 0.5 s per
+    review with every text field at its longest (17 pages each), one volume in 5-10 s; so a
+    catalog however large or hostile cannot hold a worker on one booklet for hours."""
+    bundle = target.bundle
+    if isinstance(bundle, Volume):
+        return 60 + 2 * len(bundle.entries)
+    return 30 + (30 * len(bundle.entries) if bundle is not None else 0)
 
 
 class _TooSlow(Exception):
