@@ -87,12 +87,13 @@ def review_path(folder: str, review, suffix: str, variant: str = "") -> str:
 
 
 def bundle_stem(bundle) -> str:
-    """``<compound>--all-conditions`` or ``all-compounds--<condition>``; a volume of a booklet
-    printed in several (catalog/bundles.py) adds ``--volume-<k>-of-<n>``, every volume alike,
-    and a booklet in one volume keeps the bundle's name."""
+    """``<compound>--all-conditions`` or ``all-compounds--<condition>``. A volume of a booklet
+    printed in several (catalog/bundles.py) adds ``--volume-<k>-of-<n>``, every volume alike
+    (``k`` as wide as ``n``: ``volume-02-of-12`` lists in order), and a booklet in one volume
+    keeps the bundle's name."""
     stem = f"{bundle.slug}--all-conditions" if bundle.kind == "compound" else f"all-compounds--{bundle.slug}"
     of = getattr(bundle, "of", 1)  # a whole bundle is no volume
-    return stem if of == 1 else f"{stem}--volume-{bundle.number}-of-{of}"
+    return stem if of == 1 else f"{stem}--volume-{bundle.number:0{len(str(of))}}-of-{of}"
 
 
 def bundle_path(folder: str, bundle, suffix: str, variant: str = "") -> str:

@@ -54,8 +54,8 @@ class Bundle:
     @functools.cached_property
     def volumes(self) -> tuple[Volume, ...]:
         """Its booklet's volumes, in its order: one, the whole bundle, up to ``VOLUME_SIZE``
-        reviews; else as few as hold them, their sizes differing by one at most (250 reviews:
-        84, 83, 83, not 100, 100, 50)."""
+        reviews; else as few as hold them, their sizes differing by one at most (120 reviews:
+        40, 40, 40, not 50, 50, 20)."""
         count = -(-len(self.entries) // VOLUME_SIZE) or 1
         size, larger = divmod(len(self.entries), count)
         made, start = [], 0
@@ -66,10 +66,11 @@ class Bundle:
         return tuple(made)
 
 
-# The most reviews one booklet volume holds. A volume of 100 reviews (about 300 pages) peaks at
-# about 240 MiB in a worker and lays out at the same speed per review as a booklet of 50; the
-# time and memory of one document grow faster than its length (bench/README.md, "Booklet volumes").
-VOLUME_SIZE = 100
+# The most reviews one booklet volume holds: about 150 pages, 300 in large print. Measured in one
+# process as a worker makes them (bench/README.md, "Booklet volumes"): 500 reviews in ten volumes
+# peak at 186 MiB (219 in large print) and cost 4 % more per review than 50 do; as one document
+# they took 901 MiB and 21 % more per review. Volumes of 100 would take large print past 300 MiB.
+VOLUME_SIZE = 50
 
 
 @dataclass(frozen=True)

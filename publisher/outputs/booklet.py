@@ -44,14 +44,14 @@ class BookletOutput(Output):
                 for bundle in bundles(reviews) for volume in bundle.volumes]
 
     def make(self, target: Target) -> bytes:
-        bundle = target.bundle  # one volume
-        body = self.typesetter.layout(self.renderer.booklet_reviews(bundle))
-        starts = {entry.anchor: None for entry in bundle.entries}
+        volume = target.bundle
+        body = self.typesetter.layout(self.renderer.booklet_reviews(volume))
+        starts = {entry.anchor: None for entry in volume.entries}
         for number, page in enumerate(body.pages, start=1):
             for anchor in page.anchors:
                 if anchor in starts and starts[anchor] is None:
                     starts[anchor] = number
-        front = self.typesetter.layout(self.renderer.booklet_front(bundle, starts))
+        front = self.typesetter.layout(self.renderer.booklet_front(volume, starts))
         front_pages = list(front.pages)
         if self.renderer.duplex and len(front_pages) % 2:
             front_pages.append(self._blank)  # the first review must fall on a right-hand page

@@ -152,17 +152,17 @@ class _Files:
             document.close()
 
     def described(self, paths: dict[str, str | list[str]]) -> dict:
-        """Each file there, by kind; a booklet in several volumes as ``<kind>_volumes``, a list."""
+        """Each file there, by kind: its path, size and SHA-256; a booklet in several volumes
+        as ``<kind>_volumes``, a list (``bundle_files`` gives a booklet as its volumes' paths)."""
         made = {}
-        for kind, path in paths.items():
-            if isinstance(path, list) and len(path) > 1:
-                volumes = [self._described(p) for p in path if p in self.inputs]
-                if volumes:
-                    made[f"{kind}_volumes"] = volumes
-                continue
-            path = path[0] if isinstance(path, list) else path
-            if path in self.inputs:
-                made[kind] = self._described(path)
+        for kind, found in paths.items():
+            if isinstance(found, list) and len(found) > 1:
+                kind, found = f"{kind}_volumes", [self._described(path) for path in found if path in self.inputs]
+            else:
+                path = found[0] if isinstance(found, list) else found
+                found = self._described(path) if path in self.inputs else None
+            if found:
+                made[kind] = found
         return made
 
     def _described(self, path: str) -> dict:

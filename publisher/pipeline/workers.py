@@ -50,14 +50,14 @@ def cores() -> int:
 
 def time_limit(target: Target) -> int:
     """Seconds one output may take before it is called pathological: a handout takes well
-    under one (this is 30x that), and an EPUB 30 s more per review. A booklet volume holds at
-    most ``VOLUME_SIZE`` reviews, and is given 60 s plus 2 s per review: 160 s at most. Measured
-    (bench/README.md, "Booklet volumes"): 0.1 s per review of the shipped kind, 0.5 s per
-    review with every text field at its longest (17 pages each), one volume in 5-10 s; so a
-    catalog however large or hostile cannot hold a worker on one booklet for hours."""
+    under one (this is 30x that), an EPUB 30 s more per review. A booklet volume holds at most
+    ``VOLUME_SIZE`` reviews and gets 60 s plus 4 s per review, 260 s at most, however large or
+    hostile the catalog. Measured (bench/README.md, "Booklet volumes"): 0.1 s of CPU per review
+    of the shipped kind (a volume of 50 in about 5 s), 1.5 s per review at the worst, every text
+    field at its longest in large print (50 pages a review: 75 s for a volume of 50)."""
     bundle = target.bundle
     if isinstance(bundle, Volume):
-        return 60 + 2 * len(bundle.entries)
+        return 60 + 4 * len(bundle.entries)
     return 30 + (30 * len(bundle.entries) if bundle is not None else 0)
 
 
