@@ -4,7 +4,8 @@
 
 Both are built warm, in one process, one core, best of 3, from a synthetic catalog (bench/synthetic.py)
 with one compound reviewed for REVIEWS conditions. Also shown: the same booklet untagged,
-to separate the cost of the accessibility structure from the cost of the text itself.
+to separate the cost of the accessibility structure from the cost of the text itself. Over
+VOLUME_SIZE reviews the booklet is its volumes, summed (bench/booklet_volumes.py times those).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def main() -> None:
     renderer = Renderer.create(catalog.site)
     chosen = list(catalog.reviews)
     handouts, booklets = PdfOutput(renderer), BookletOutput(renderer)
-    compound = booklets.targets(chosen, renderer)[:1]
+    compound = [t for t in booklets.targets(chosen, renderer) if t.bundle.kind == "compound"]  # its volumes
     handouts.make(handouts.targets(chosen[:1], renderer)[0])  # warm both: fonts, stylesheets, templates
     booklets.make(booklets.targets(chosen[:1], renderer)[0])
 
@@ -50,10 +51,10 @@ def main() -> None:
     handout_s, handout_bytes = timed(handouts.make, handouts.targets(chosen, renderer))
     pdf_module.PDF_OPTIONS["pdf_tags"] = False
     untagged_s, untagged_bytes = timed(BookletOutput(renderer).make, compound)
-    pages = booklets.typesetter.layout(renderer.booklet_reviews(compound[0].bundle)).pages
+    pages = sum(len(booklets.typesetter.layout(renderer.booklet_reviews(t.bundle)).pages) for t in compound)
 
     print(f"HarfBuzz subsetter: {'yes' if has_fast_subsetter() else 'NO (fontTools fallback)'}")
-    print(f"{reviews} reviews, {len(pages)} review pages")
+    print(f"{reviews} reviews, {pages} review pages in {len(compound)} volume(s)")
     print(f"{'':28}{'bytes':>12}{'seconds':>10}")
     print(f"{'handouts (summed)':28}{handout_bytes:>12,}{handout_s:>10.2f}")
     print(f"{'booklet':28}{booklet_bytes:>12,}{booklet_s:>10.2f}")

@@ -87,13 +87,18 @@ def review_path(folder: str, review, suffix: str, variant: str = "") -> str:
 
 
 def bundle_stem(bundle) -> str:
-    """``<compound>--all-conditions`` or ``all-compounds--<condition>``."""
-    return f"{bundle.slug}--all-conditions" if bundle.kind == "compound" else f"all-compounds--{bundle.slug}"
+    """``<compound>--all-conditions`` or ``all-compounds--<condition>``. A volume of a booklet
+    printed in several (catalog/bundles.py) adds ``--volume-<k>-of-<n>``, every volume alike
+    (``k`` as wide as ``n``: ``volume-02-of-12`` lists in order), and a booklet in one volume
+    keeps the bundle's name."""
+    stem = f"{bundle.slug}--all-conditions" if bundle.kind == "compound" else f"all-compounds--{bundle.slug}"
+    of = getattr(bundle, "of", 1)  # a whole bundle is no volume
+    return stem if of == 1 else f"{stem}--volume-{bundle.number:0{len(str(of))}}-of-{of}"
 
 
 def bundle_path(folder: str, bundle, suffix: str, variant: str = "") -> str:
     """``booklets/<compound>--all-conditions.pdf`` or
-    ``booklets/by-condition/all-compounds--<condition>.pdf``."""
+    ``booklets/by-condition/all-compounds--<condition>--volume-2-of-3.pdf``."""
     sub = "" if bundle.kind == "compound" else "by-condition/"
     return f"{folder}/{sub}{file_name(bundle_stem(bundle), suffix, variant)}"
 
@@ -105,7 +110,8 @@ def review_file(kind: str, review, variant: str = "") -> str:
 
 
 def bundle_file(kind: str, bundle, variant: str = "") -> str:
-    """One bundle's file of a kind (``"booklet"``, ``"epub"``, ``"preview"``, ``"zip"``, ``"page"``)."""
+    """One bundle's file of a kind (``"epub"``, ``"preview"``, ``"zip"``, ``"page"``), or one
+    booklet volume's (``"booklet"``, given a volume: ``booklet_files`` gives them all)."""
     if kind == "zip":
         return f"{DOWNLOADS}/{file_name(bundle_stem(bundle), 'zip', variant)}"
     if kind == "page":
@@ -144,9 +150,16 @@ def handout_files(review, language: str = "") -> dict[str, str]:
 _handout_files: dict = {}
 
 
-def bundle_files(bundle, language: str = "") -> dict[str, str]:
-    """What the portal publishes of one bundle, by kind (``language`` as for ``handout_files``)."""
-    return {"booklet": bundle_file("booklet", bundle, language), "epub": bundle_file("epub", bundle, language),
+def booklet_files(bundle, variant: str = "") -> list[str]:
+    """A bundle's booklet: one file per volume, in order (one file, most often)."""
+    return [bundle_file("booklet", volume, variant) for volume in bundle.volumes]
+
+
+def bundle_files(bundle, language: str = "") -> dict[str, str | list[str]]:
+    """What the portal publishes of one bundle, by kind (``language`` as for ``handout_files``):
+    a path, or for ``booklet`` and ``large_print_booklet`` the list of its volumes' paths. Its
+    preview is of the booklet's first volume."""
+    return {"booklet": booklet_files(bundle, language), "epub": bundle_file("epub", bundle, language),
             "zip": bundle_file("zip", bundle, language), "preview": bundle_file("preview", bundle, language),
-            "large_print_booklet": in_large_print(bundle_file("booklet", bundle, "--large-print" + language)),
+            "large_print_booklet": [in_large_print(path) for path in booklet_files(bundle, "--large-print" + language)],
             "page": bundle_file("page", bundle)}

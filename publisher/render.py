@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from .catalog.brand import Brand
-from .catalog.bundles import Bundle
+from .catalog.bundles import Bundle, Volume
 from .catalog.model import Review, Site
 from .i18n.wording import is_rtl, long_date, wording_po_path, script_fonts, script_of, template_translations
 from .options import PAPER_SIZES
@@ -92,14 +92,15 @@ class Renderer(RenderSettings):
                             date=review.reviewed_on or self.site.edition_date,
                             logo_href=logo_href or self.logo_href)
 
-    def booklet_reviews(self, bundle: Bundle) -> str:
-        """Every review of a bundle in one document, each starting a new page."""
-        return self._render("booklet.html.j2", booklet=bundle)
+    def booklet_reviews(self, volume: Volume) -> str:
+        """Every review of a booklet volume in one document, each starting a new page."""
+        return self._render("booklet.html.j2", booklet=volume)
 
-    def booklet_front(self, bundle: Bundle, pages: dict[str, int]) -> str:
-        """Cover and contents; ``pages`` maps each entry's anchor to its first page."""
-        return self._render("booklet-front.html.j2", booklet=bundle, pages=pages,
-                            date=bundle.edition_date(self.site))
+    def booklet_front(self, volume: Volume, pages: dict[str, int]) -> str:
+        """Cover and contents (and the list of volumes, if several); ``pages`` maps each
+        entry's anchor to its first page."""
+        return self._render("booklet-front.html.j2", booklet=volume, pages=pages,
+                            date=volume.edition_date(self.site))
 
     def epub_review(self, review: Review) -> str:
         """One review as an EPUB content document (XHTML), from the handout's own partial."""

@@ -1,10 +1,15 @@
 """Reviews grouped for multi-review outputs (booklets, EPUBs): one bundle per compound, holding
 its reviews by condition, and one per condition, holding every compound reviewed for it.
+
+A booklet is printed in volumes of at most ``VOLUME_SIZE`` reviews: WeasyPrint lays a document
+out whole and keeps every page until it is written, so one booklet's time and memory grow with
+its length (faster than linearly), and a volume bounds both whatever the catalog holds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -45,6 +50,45 @@ class Bundle:
         """The site's edition date, else the latest review date: from the catalog, never the clock."""
         dates = [e.review.reviewed_on for e in self.entries if e.review.reviewed_on]
         return site.edition_date or (max(dates) if dates else None)
+
+    @functools.cached_property
+    def volumes(self) -> tuple[Volume, ...]:
+        """Its booklet's volumes, in its order: one, the whole bundle, up to ``VOLUME_SIZE``
+        reviews; else as few as hold them, their sizes differing by one at most (120 reviews:
+        40, 40, 40, not 50, 50, 20)."""
+        count = -(-len(self.entries) // VOLUME_SIZE) or 1
+        size, larger = divmod(len(self.entries), count)
+        made, start = [], 0
+        for number in range(1, count + 1):
+            end = start + size + (number <= larger)
+            made.append(Volume(self.kind, self.subject, self.entries[start:end], self, number, count))
+            start = end
+        return tuple(made)
+
+
+# The most reviews one booklet volume holds: about 150 pages, 300 in large print. Measured in one
+# process as a worker makes them (bench/README.md, "Booklet volumes"): 500 reviews in ten volumes
+# peak at 186 MiB (219 in large print) and cost 4 % more per review than 50 do; as one document
+# they took 901 MiB and 21 % more per review. Volumes of 100 would take large print past 300 MiB.
+VOLUME_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Volume(Bundle):
+    """One volume of a bundle's booklet: ``number`` of ``of``, holding a run of its ``whole``
+    bundle's entries (all of them when ``of`` is 1). Its edition and list of volumes are the
+    whole bundle's."""
+
+    whole: Bundle
+    number: int
+    of: int
+
+    @property
+    def volumes(self) -> tuple[Volume, ...]:
+        return self.whole.volumes
+
+    def edition_date(self, site: Site) -> dt.date | None:
+        return self.whole.edition_date(site)
 
 
 _last: list = []  # (reviews, bundles) of the last call: every format of a plan asks for the same

@@ -1,7 +1,9 @@
 """Booklets: every review of a compound (or of a condition) in one PDF, with a cover,
-contents, bookmarks and one page-number sequence.
+contents, bookmarks and one page-number sequence; a bundle of more than ``VOLUME_SIZE``
+reviews in several volumes (catalog/bundles.py), each a booklet of its own ("Volume 2 of 3":
+its own contents, bookmarks and numbering) whose front matter lists every volume.
 
-The reviews are laid out as one WeasyPrint document, so fonts are embedded once and the
+A volume's reviews are laid out as one WeasyPrint document, so fonts are embedded once and the
 booklet costs no more than its handouts. The cover and contents are laid out after them,
 as a second document, from the page each review actually starts on; ``Document.copy``
 joins the two, which keeps links, bookmarks and the tagged structure (merging finished
@@ -37,18 +39,19 @@ class BookletOutput(Output):
 
     @staticmethod
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
-        return [Target(bundle_file("booklet", bundle, variant(settings)), bundle=bundle)
-                for bundle in bundles(reviews)]
+        named = variant(settings)
+        return [Target(bundle_file("booklet", volume, named), bundle=volume)
+                for bundle in bundles(reviews) for volume in bundle.volumes]
 
     def make(self, target: Target) -> bytes:
-        bundle = target.bundle
-        body = self.typesetter.layout(self.renderer.booklet_reviews(bundle))
-        starts = {entry.anchor: None for entry in bundle.entries}
+        volume = target.bundle
+        body = self.typesetter.layout(self.renderer.booklet_reviews(volume))
+        starts = {entry.anchor: None for entry in volume.entries}
         for number, page in enumerate(body.pages, start=1):
             for anchor in page.anchors:
                 if anchor in starts and starts[anchor] is None:
                     starts[anchor] = number
-        front = self.typesetter.layout(self.renderer.booklet_front(bundle, starts))
+        front = self.typesetter.layout(self.renderer.booklet_front(volume, starts))
         front_pages = list(front.pages)
         if self.renderer.duplex and len(front_pages) % 2:
             front_pages.append(self._blank)  # the first review must fall on a right-hand page

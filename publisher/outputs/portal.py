@@ -126,7 +126,7 @@ def _bundle_sources(bundle: Bundle, language: str) -> tuple[str, ...]:
     kinds = ("pdf", "html", "preview", "large_print_pdf")
     per_review = [files[k] for files in (handout_files(e.review, language) for e in bundle.entries) for k in kinds]
     files = bundle_files(bundle, language)
-    return (*per_review, *(files[k] for k in ("booklet", "epub", "zip", "preview", "large_print_booklet")))
+    return (*per_review, *files["booklet"], files["epub"], files["zip"], files["preview"], *files["large_print_booklet"])
 
 
 class _Files:
@@ -151,6 +151,19 @@ class _Files:
         finally:
             document.close()
 
-    def described(self, paths: dict[str, str]) -> dict:
-        return {kind: {"path": path, "size": self.inputs[path].size, "sha256": self.inputs[path].sha256}
-                for kind, path in paths.items() if path in self.inputs}
+    def described(self, paths: dict[str, str | list[str]]) -> dict:
+        """Each file there, by kind: its path, size and SHA-256; a booklet in several volumes
+        as ``<kind>_volumes``, a list (``bundle_files`` gives a booklet as its volumes' paths)."""
+        made = {}
+        for kind, found in paths.items():
+            if isinstance(found, list) and len(found) > 1:
+                kind, found = f"{kind}_volumes", [self._described(path) for path in found if path in self.inputs]
+            else:
+                path = found[0] if isinstance(found, list) else found
+                found = self._described(path) if path in self.inputs else None
+            if found:
+                made[kind] = found
+        return made
+
+    def _described(self, path: str) -> dict:
+        return {"path": path, "size": self.inputs[path].size, "sha256": self.inputs[path].sha256}

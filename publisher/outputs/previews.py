@@ -1,5 +1,6 @@
 """First-page previews for the download portal: every handout's and booklet's first page as
-a small greyscale PNG, rendered from the built PDF by pypdfium2 (a derived output)."""
+a small greyscale PNG, rendered from the built PDF by pypdfium2 (a derived output). A booklet
+in several volumes has one preview, of its first volume's cover."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class PreviewsOutput(DerivedOutput):
         files = [(r, handout_files(r, language)) for r in reviews]
         made = [Target(f["preview"], review=r, sources=((f["pdf"],),)) for r, f in files]
         groups = [(b, bundle_files(b, language)) for b in bundles(reviews)]
-        return made + [Target(f["preview"], bundle=b, sources=((f["booklet"],),)) for b, f in groups]
+        return made + [Target(f["preview"], bundle=b, sources=((f["booklet"][0],),)) for b, f in groups]
 
     def make(self, target: Target) -> bytes:
         import pypdfium2

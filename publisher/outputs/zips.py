@@ -1,5 +1,5 @@
-"""The portal's downloads: one zip per bundle, holding its handout PDFs, booklet and EPUB,
-``manifest.json`` and ``README.txt`` (a derived output)."""
+"""The portal's downloads: one zip per bundle, holding its handout PDFs, booklet (every
+volume) and EPUB, ``manifest.json`` and ``README.txt`` (a derived output)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..catalog.bundles import bundles
+from ..catalog.bundles import Volume, bundles
 from ..catalog.model import Review
-from ..paths import bundle_files, handout_files, variant
+from ..paths import booklet_files, bundle_files, handout_files, variant
 from ..render import RenderSettings
 from ..version import __version__
 from .base import NO_DATE, DerivedOutput, Target
@@ -32,23 +32,26 @@ class ZipsOutput(DerivedOutput):
         language = variant(settings)
         return [Target(files["zip"], bundle=b,
                        sources=((*(handout_files(e.review, language)["pdf"] for e in b.entries),
-                                 files["booklet"], files["epub"]),))
+                                 *files["booklet"], files["epub"]),))
                 for b, files in ((b, bundle_files(b, language)) for b in bundles(reviews))]
 
     def make(self, target: Target) -> bytes:
-        bundle, site = target.bundle, self.renderer.site
+        bundle, site, language = target.bundle, self.renderer.site, variant(self.renderer)
         date = bundle.edition_date(site) or NO_DATE
-        reviews = {handout_files(e.review, variant(self.renderer))["pdf"]: e.review for e in bundle.entries}
+        reviews = {handout_files(e.review, language)["pdf"]: e.review for e in bundle.entries}
+        volumes = dict(zip(booklet_files(bundle, language), bundle.volumes)) if len(bundle.volumes) > 1 else {}
         files = [(Path(path).name, path, source) for path, source in target.inputs.items()]
         manifest = {
             "title": self.renderer.phrase("booklet_title", bundle), "publisher": site.publisher,
             "edition_date": site.edition_date.isoformat() if site.edition_date else None,
             "generator": f"publisher {__version__}",
             "files": [{"name": name, "size": source.size, "sha256": source.sha256,
-                       **(review_facts(reviews[path]) if path in reviews else {})}
+                       **(review_facts(reviews[path]) if path in reviews else {}),
+                       **(volume_facts(volumes[path]) if path in volumes else {})}
                       for name, path, source in files]}
         readme = Markup(self.renderer.env.get_template("portal/readme.txt.j2").render(
-            site=site, brand=self.renderer.brand, booklet=bundle, files=[name for name, _, _ in files])).unescape()
+            site=site, brand=self.renderer.brand, booklet=bundle, files=[name for name, _, _ in files],
+            volumes=[(name, volumes[path]) for name, path, _ in files if path in volumes])).unescape()
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as archive:
             entries = [("README.txt", readme.encode("utf-8"), zipfile.ZIP_DEFLATED),
@@ -60,6 +63,13 @@ class ZipsOutput(DerivedOutput):
                 info.create_system, info.external_attr, info.compress_type = 3, 0o644 << 16, method
                 archive.writestr(info, data)
         return out.getvalue()
+
+
+def volume_facts(volume: Volume) -> dict:
+    """Which volume of the booklet a file is, and the reviews it holds (first and last, by
+    their contents labels)."""
+    return {"volume": {"number": volume.number, "of": volume.of,
+                       "first": volume.entries[0].label, "last": volume.entries[-1].label}}
 
 
 def review_facts(review: Review) -> dict:

@@ -161,7 +161,11 @@ class Fingerprints:
     def _bundle(self, bundle) -> str:
         """Its kind and subject, and its reviews in order (booklet and EPUB share it): an
         entry's label is its review's compound or condition name and its id prefix its
-        place, so both follow from these (a third of the time, without them)."""
+        place, so both follow from these (a third of the time, without them). A volume of a
+        booklet in several: its whole bundle's digest and its number (its front matter lists
+        every volume); a booklet in one volume is its whole bundle."""
+        if getattr(bundle, "of", 1) > 1:
+            return self._kept(bundle) or self._keep(bundle, _digest(self._bundle(bundle.whole), f"{bundle.number}/{bundle.of}"))
         return self._kept(bundle) or self._keep(bundle, _digest(bundle.kind, self._once(bundle.subject), "".join(
             [self._review(e.review) for e in bundle.entries])))
 

@@ -22,6 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, w
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator
 
+from ..catalog.bundles import Volume
 from ..errors import PublisherError
 from ..outputs import OUTPUTS, Target
 from ..render import Renderer, RenderSettings
@@ -71,8 +72,15 @@ def cores() -> int:
 
 def time_limit(target: Target) -> int:
     """Seconds one output may take before it is called pathological: a handout takes well
-    under one, a booklet about one per review (bench/README.md); this is 30x that."""
-    return 30 + (30 * len(target.bundle.entries) if target.bundle is not None else 0)
+    under one (this is 30x that), an EPUB 30 s more per review. A booklet volume holds at most
+    ``VOLUME_SIZE`` reviews and gets 60 s plus 4 s per review, 260 s at most, however large or
+    hostile the catalog. Measured (bench/README.md, "Booklet volumes"): 0.1 s of CPU per review
+    of the shipped kind (a volume of 50 in about 5 s), 1.5 s per review at the worst, every text
+    field at its longest in large print (50 pages a review: 75 s for a volume of 50)."""
+    bundle = target.bundle
+    if isinstance(bundle, Volume):
+        return 60 + 4 * len(bundle.entries)
+    return 30 + (30 * len(bundle.entries) if bundle is not None else 0)
 
 
 class _TooSlow(Exception):
