@@ -108,7 +108,9 @@ def test_a_volume_time_limit_is_minutes_however_large_the_bundle():
     bundle = fake_bundle(2000)
     limits = {time_limit(Target(bundle_file("booklet", v), bundle=v)) for v in bundle.volumes}
     assert max(limits) == 60 + 4 * max(len(v.entries) for v in bundle.volumes) <= 5 * 60
-    assert time_limit(Target("epub/x.epub", bundle=fake_bundle(3))) == 30 + 30 * 3  # an EPUB's is its own
+    assert time_limit(Target("epub/x.epub", bundle=fake_bundle(3))) == 60  # an EPUB's is its own
+    assert time_limit(Target("epub/x.epub", bundle=fake_bundle(2000))) == 260
+    assert time_limit(Target("epub/x.epub", bundle=fake_bundle(100_000))) == 600  # ten minutes at most
 
 
 def expected(out: Path, catalog: Path, path: str) -> list[Expected]:
