@@ -78,6 +78,11 @@ def test_a_condition_page_has_a_card_per_review_with_its_facts(shipped):
         assert f"Is Low-Dose Naltrexone (LDN) Safe for {review.condition.name} Patients?" in text
     assert text.count(" pages, ") == 10 + 1  # every handout and the booklet: page count and size
     assert re.search(r"Booklet \(PDF\) \d+ pages, \d+ KB Ebook \(EPUB\) \d+ KB All files \(zip\) \d+ KB", text)
+    # a page of 2,000 cards must not fetch 2,000 previews at once (findings 2, #11): the cards'
+    # previews load as they scroll into view, the booklet's cover at the top at once
+    images = re.findall(r"<img [^>]*>", (shipped / "compounds/low-dose-naltrexone.html").read_text())
+    assert len(images) == 11 and 'loading="lazy"' not in images[0]
+    assert all('loading="lazy"' in image for image in images[1:])
 
 
 @pytest.mark.slow
