@@ -59,7 +59,7 @@ def kinds() -> dict:
 
     def target(output: str, renderer, subject):
         return next(t for t in OUTPUTS[output].targets(catalog.reviews, renderer)
-                    if (t.review or t.bundle) == subject)
+                    if subject in (t.review, t.bundle, getattr(t.bundle, "whole", None)))
 
     return {
         "handout": ("pdf", standard, target("pdf", standard, review)),

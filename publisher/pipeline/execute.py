@@ -81,8 +81,8 @@ def execute(plan: Plan, progress: Progress | None = None) -> BuildReport:
     with Writer(plan.manifest.folder, plan.manifest, plan.paths()) as writer:
         for path in plan.stale:
             writer.remove(path)
-        if any(s.format in TYPESET for s in plan.make):
-            _warn_if_slow_subsetter()
+        if options.scheduler is None and any(s.format in TYPESET for s in plan.make):
+            _warn_if_slow_subsetter()  # this machine's libraries: a Dask cluster's are its own
         with Pool(options.jobs or cores(), options.scheduler) as pool:
             for wave in plan.waves():
                 steps = {s.path: s for s in wave}
