@@ -43,8 +43,36 @@ def has_fast_subsetter() -> bool:
     only_project_fonts()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # WeasyPrint's own warning is replaced by ours
+        _load_weasyprint_libraries()
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
     return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+def _load_weasyprint_libraries() -> None:
+    """Import WeasyPrint's C libraries, looking them up in the linker's cache only.
+
+    WeasyPrint tries each library under several names, Windows' first (``libgobject-2.0-0``);
+    for a name that does not load, cffi asks ``ctypes.util.find_library``, which on Linux
+    runs ``ldconfig -p``, then gcc and ld four times over when the cache has no such name:
+    215 programs started, about 0.15 s of every process that lays out a page (every worker,
+    every point-of-care handout), to learn that Windows names are not on Linux. Asking the
+    linker's cache alone finds every library a Debian or Ubuntu package installs; if it
+    misses one, the import is made again the slow way.
+    """
+    import ctypes.util
+    import sys
+
+    if "weasyprint.text.ffi" in sys.modules or not hasattr(ctypes.util, "_findSoname_ldconfig"):
+        return
+    slow = ctypes.util.find_library
+    ctypes.util.find_library = ctypes.util._findSoname_ldconfig
+    try:
+        import weasyprint.text.ffi  # noqa: F401
+    except OSError:
+        for name in [name for name in sys.modules if name.startswith("weasyprint")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = slow
 
 
 PATCHED_PYDYF = "0.13."  # the pydyf releases the patch below was measured on

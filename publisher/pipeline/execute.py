@@ -83,7 +83,9 @@ def execute(plan: Plan, progress: Progress | None = None) -> BuildReport:
             writer.remove(path)
         if options.scheduler is None and any(s.format in TYPESET for s in plan.make):
             _warn_if_slow_subsetter()  # this machine's libraries: a Dask cluster's are its own
-        with Pool(options.jobs or cores(), options.scheduler) as pool:
+        # No more worker processes than outputs to make: one handout is made in this process,
+        # without starting (and warming) a pool for it.
+        with Pool(max(1, min(options.jobs or cores(), len(plan.make))), options.scheduler) as pool:
             for wave in plan.waves():
                 steps = {s.path: s for s in wave}
                 tasks = [(s.format, _with_inputs(s, writer, plan.neighbours)) for s in wave]
