@@ -329,6 +329,54 @@ def translations_update_command(catalog, language_tags):
                    f"{found.fuzzy} fuzzy, {found.missing} missing)")
 
 
+@main.command("handout", short_help="One patient's handout, printed or saved; nothing kept.")
+@click.argument("compound")
+@click.argument("condition")
+@_field_option("catalog")
+@click.option("--language", metavar="L", help="The handout's language (default: the catalog's own).")
+@_field_option("edition")
+@_field_option("paper")
+@_field_option("brand")
+@_field_option("allow_incomplete")
+@click.option("--patient", metavar="NAME", help="The patient's name, printed at the top.")
+@click.option("--clinician", metavar="NAME", help="Who gives the handout.")
+@click.option("--given", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              help="The day it is given, YYYY-MM-DD (default: today), printed in the handout's language.")
+@click.option("--note", "notes", multiple=True, metavar="TEXT", help="A note from the care team (repeatable).")
+@click.option("--teach-back", is_flag=True, help="End with a checklist of the key points to say back in one's own words.")
+@click.option("-o", "--output", metavar="FILE", help="Write the PDF here ('-': standard output). Default: "
+                                                      "<compound>--<condition>--personal.pdf here, unless --print.")
+@click.option("--password", prompt="PDF password", hide_input=True, confirmation_prompt=True, prompt_required=False,
+              default=None, help="Encrypt the PDF (AES-256) for mailing; without a value, asked for (not echoed).")
+@click.option("--print", "to_printer", is_flag=True, help="Send it to the printer (CUPS' lp); no file is kept.")
+@click.option("--printer", metavar="NAME", help="With --print: this printer, not the default one.")
+def handout_command(compound, condition, language, patient, clinician, given, notes, teach_back, output, password,
+                    to_printer, printer, **options):
+    """One review for one patient, at the point of care: their name, the clinician, the date,
+    notes and a teach-back checklist on the handout, printed at once or saved.
+
+    The personal details are never written anywhere but the PDF: not in its file name, a log,
+    an error message or a temporary file.
+    """
+    from .folders import Folder
+    from .personal import Personal, encrypt, personal_handout, send_to_printer
+
+    personal = Personal.read((given.date() if given else dt.date.today()), patient, clinician, notes, teach_back)
+    chosen = BuildOptions(**options, languages=(language,) if language else ())
+    name, pdf = personal_handout(chosen, compound, condition, personal)
+    if password is not None:
+        pdf = encrypt(pdf, password)
+    if to_printer:
+        send_to_printer(pdf, name, printer)
+        click.echo(f"sent {name} to {printer or 'the default printer'}", err=True)
+    if output == "-":
+        click.get_binary_stream("stdout").write(pdf)
+    elif output or not to_printer:
+        path = Path(output or name)
+        Folder(path.parent).write(path.name, pdf)
+        click.echo(f"wrote {path}", err=True)
+
+
 @main.command("serve", short_help="Preview: build, serve and rebuild on every change.")
 @_field_option("catalog")
 @_field_option("brand")

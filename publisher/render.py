@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
@@ -18,6 +19,9 @@ from .catalog.model import Review, Site
 from .i18n.wording import is_rtl, long_date, wording_po_path, script_fonts, script_of, template_translations
 from .options import PAPER_SIZES
 from .resources import LAYOUTS
+
+if TYPE_CHECKING:  # annotations only
+    from .personal import Personal
 
 
 def qr_svg(url: str) -> Markup:
@@ -85,12 +89,14 @@ class Renderer(RenderSettings):
         """Where print documents find the clinic's logo (the fetcher allows exactly this file)."""
         return self.brand.logo.as_uri() if self.brand and self.brand.logo else None
 
-    def handout(self, review: Review, assets_href: str | None = None, logo_href: str | None = None) -> str:
+    def handout(self, review: Review, assets_href: str | None = None, logo_href: str | None = None,
+                personal: Personal | None = None) -> str:
         """One review as a complete print HTML document; ``assets_href`` is the folder of its
-        stylesheets when they are linked rather than given to WeasyPrint."""
+        stylesheets when they are linked rather than given to WeasyPrint; ``personal``, one
+        patient's details (personal.py)."""
         return self._render("handout.html.j2", review=review, assets_href=assets_href,
                             date=review.reviewed_on or self.site.edition_date,
-                            logo_href=logo_href or self.logo_href)
+                            logo_href=logo_href or self.logo_href, personal=personal)
 
     def booklet_reviews(self, volume: Volume) -> str:
         """Every review of a booklet volume in one document, each starting a new page."""

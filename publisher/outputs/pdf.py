@@ -60,6 +60,7 @@ def _load_weasyprint_libraries() -> None:
     misses one, the import is made again the slow way.
     """
     import ctypes.util
+    import importlib
     import sys
 
     if "weasyprint.text.ffi" in sys.modules or not hasattr(ctypes.util, "_findSoname_ldconfig"):
@@ -67,7 +68,7 @@ def _load_weasyprint_libraries() -> None:
     slow = ctypes.util.find_library
     ctypes.util.find_library = ctypes.util._findSoname_ldconfig
     try:
-        import weasyprint.text.ffi  # noqa: F401
+        importlib.import_module("weasyprint.text.ffi")
     except OSError:
         for name in [name for name in sys.modules if name.startswith("weasyprint")]:
             del sys.modules[name]

@@ -1,0 +1,127 @@
+"""One patient's handout at the point of care: a review typeset with the patient's name, the
+clinician's, the date, the care team's notes and a teach-back checklist; nothing kept.
+
+The personal text is the one thing publisher handles that must never be kept. It lives in
+this process's memory, in the HTML given to WeasyPrint and in the PDF handed back (written
+where the user asked, or sent to the printer). It is in no file name (the default name is
+the standard handout's plus ``--personal``), no log line, no error message (a problem names
+the option, never its value), no manifest and no cache; the PDF's metadata carries the
+review's title only. The review is chosen, checked and translated as a build would do it
+(``plan``), so drafts print their mark and a broken catalog is the same ``path:line`` list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .catalog import records
+from .errors import PublisherError
+from .options import BuildOptions
+from .paths import review_file, variant
+
+MAX_NOTES = 10  # a handout's notes box, not a letter: ten notes of up to 2,000 characters
+
+
+@dataclass(frozen=True)
+class Personal:
+    """Who a handout is for. ``given`` is the day it is handed over (the caller's today)."""
+
+    given: dt.date
+    patient: str | None = None
+    clinician: str | None = None
+    notes: tuple[str, ...] = ()
+    teach_back: bool = False
+
+    @classmethod
+    def read(cls, given: dt.date, patient: str | None = None, clinician: str | None = None,
+             notes: tuple[str, ...] = (), teach_back: bool = False) -> "Personal":
+        """Checked like catalog text (no control or bidirectional-control characters, not
+        blank, bounded, drawable), white space runs made single spaces; ``PublisherError``
+        lists every problem by option, never quoting what was typed."""
+        problems = []
+
+        def checked(option: str, value: str | None, kind: str) -> str | None:
+            if value is None:
+                return None
+            node = yaml.ScalarNode("tag:yaml.org,2002:str", value, start_mark=yaml.Mark(option, 0, 0, 0, None, None))
+            try:
+                return records.text(node, kind)
+            except records.Invalid as error:
+                problems.append(f"{option}: {error}")
+                return None
+
+        patient = checked("--patient", patient, "short")
+        clinician = checked("--clinician", clinician, "short")
+        kept = tuple(checked("--note", note, "long") for note in notes)
+        if len(notes) > MAX_NOTES:
+            problems.append(f"--note: {len(notes)} notes; at most {MAX_NOTES} fit a handout")
+        if problems:
+            raise PublisherError("\n".join(problems))
+        return cls(given, patient, clinician, kept, teach_back)
+
+
+def personal_handout(options: BuildOptions, compound: str, condition: str, personal: Personal) -> tuple[str, bytes]:
+    """The PDF of one review for one patient, and the file name it goes by (the standard
+    handout's, plus ``--personal``: nothing personal in it). ``options`` gives the catalog,
+    one language, the edition, paper and brand, as for a build."""
+    from .outputs.pdf import PdfOutput
+    from .pipeline.plan import plan
+    from .render import Renderer
+
+    chosen = dataclasses.replace(options, compounds=(compound,), conditions=(condition,), formats=("pdf",))
+    made = plan(chosen, options.languages[0] if options.languages else None)
+    if not made.reviews:
+        raise PublisherError(f"'{compound}' has no review for '{condition}' in the catalog")
+    review = made.reviews[0]
+    renderer = Renderer.of(made.settings)
+    output = PdfOutput(renderer)
+    pdf = output.pdf_bytes(renderer.handout(review, personal=personal))
+    return personal_name(review_file("pdf", review, variant(made.settings))), pdf
+
+
+def personal_name(standard: str) -> str:
+    """``pdf/ldn/ldn--liver-cancer--es.pdf`` -> ``ldn--liver-cancer--es--personal.pdf``."""
+    stem = Path(standard).stem
+    return f"{stem}--personal.pdf"
+
+
+def encrypt(pdf: bytes, password: str) -> bytes:
+    """The PDF encrypted with AES-256, opened only with ``password``. Printing and text
+    extraction stay allowed, so a screen reader can read it (PDF/UA-1, 7.16); changing it is
+    not. The structure tree, language and metadata are kept (the file is copied whole)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.constants import UserAccessPermissions as May
+
+    if not password:
+        raise PublisherError("--password: an empty password would protect nothing")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    allowed = May.PRINT | May.PRINT_TO_REPRESENTATION | May.EXTRACT | May.EXTRACT_TEXT_AND_GRAPHICS
+    writer.encrypt(user_password=password, owner_password=None, permissions_flag=allowed, algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def send_to_printer(pdf: bytes, title: str, printer: str | None = None) -> None:
+    """Print through CUPS' ``lp``, the PDF on its standard input: no file is written. The
+    job's title is the file name, which holds nothing personal."""
+    lp = shutil.which("lp")
+    if lp is None:
+        raise PublisherError("--print: no 'lp' command here; install CUPS' client "
+                             "(apt-get install cups-client), or write the file with -o and print it")
+    command = [lp, "-t", title, *(["-d", printer] if printer else []), "-"]
+    try:
+        done = subprocess.run(command, input=pdf, capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        raise PublisherError("--print: the printing system did not answer within 60 s") from None
+    if done.returncode != 0:
+        said = records.excerpt(done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}", 200)
+        raise PublisherError(f"--print: the printer did not take the job: {said}")
