@@ -370,7 +370,8 @@ def handout_command(compound, condition, language, patient, clinician, given, no
         send_to_printer(pdf, name, printer)
         click.echo(f"sent {name} to {printer or 'the default printer'}", err=True)
     if output == "-":
-        click.get_binary_stream("stdout").write(pdf)
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.flush()
     elif output or not to_printer:
         path = Path(output or name)
         Folder(path.parent).write(path.name, pdf)
