@@ -346,7 +346,7 @@ def translations_update_command(catalog, language_tags):
 @click.option("--teach-back", is_flag=True, help="End with a checklist of the key points to say back in one's own words.")
 @click.option("-o", "--output", metavar="FILE", help="Write the PDF here ('-': standard output). Default: "
                                                       "<compound>--<condition>--personal.pdf here, unless --print.")
-@click.option("--password", prompt="PDF password", hide_input=True, confirmation_prompt=True, prompt_required=False,
+@click.option("--password", metavar="[PASSWORD]", prompt="PDF password", hide_input=True, confirmation_prompt=True, prompt_required=False,
               default=None, help="Encrypt the PDF (AES-256) for mailing; without a value, asked for (not echoed).")
 @click.option("--print", "to_printer", is_flag=True, help="Send it to the printer (CUPS' lp); no file is kept.")
 @click.option("--printer", metavar="NAME", help="With --print: this printer, not the default one.")

@@ -293,6 +293,7 @@ def test_command_summaries_and_metavars():
     assert top.split("Commands:\n")[1].splitlines() == [
         "  build         Build handouts, booklets, EPUBs and the download site.",
         "  check         Validate the catalog; list overdue reviews.",
+        "  handout       One patient's handout, printed or saved; nothing kept.",
         "  list          List compounds, conditions and reviews.",
         "  serve         Preview: build, serve and rebuild on every change.",
         "  translations  Keep the catalog's translations (PO files) up to date.",
@@ -306,6 +307,9 @@ def test_command_summaries_and_metavars():
     serve = squash_help(["serve"])
     for shown in ("--catalog DIR", "--out DIR", "--host ADDRESS", "--port PORT", "--brand FILE"):
         assert shown in serve
+    handout = squash_help(["handout"])
+    for shown in ("--patient NAME", "--given DATE", "--note TEXT", "-o, --output FILE", "--password [PASSWORD]"):
+        assert shown in handout
     assert "TEXT" not in build + serve and "INTEGER" not in serve
     for command in (["check"], ["list"], ["translations", "update"]):
         assert "--catalog DIR The catalog directory." in squash_help(command)
