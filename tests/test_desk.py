@@ -294,3 +294,17 @@ def test_a_failure_is_reported_by_its_kind_only(capfd):
     assert answer.status_code == 500 and "Ana" not in answer.text
     said = capfd.readouterr().err
     assert "ValueError while typesetting a handout" in said and "Ana" not in said
+
+
+def test_an_edit_to_the_catalog_shows_at_once_and_a_broken_one_says_where(catalog_copy):
+    desk = client(catalog_copy)
+    condition = catalog_copy / "conditions" / "liver-cancer.yaml"
+    text = condition.read_text(encoding="utf-8")
+    condition.write_text(text.replace("name: Liver Cancer", "name: Hepatic Cancer"), encoding="utf-8")
+    assert "Low-Dose Naltrexone (LDN) — Hepatic Cancer" in desk.get("/").text
+    assert "Hepatic Cancer" in pdf_text(desk.post("/", data=fields(desk)).content)
+    condition.write_text(text.replace("name: Liver Cancer", "name: [Liver"), encoding="utf-8")
+    broken = desk.get("/")
+    assert broken.status_code == 503 and "liver-cancer.yaml:" in broken.text
+    sent = fields(client()) | {"token": "x"}  # refused before the catalog is read
+    assert desk.post("/", data=sent).status_code == 403
