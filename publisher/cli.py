@@ -378,6 +378,30 @@ def handout_command(compound, condition, language, patient, clinician, given, no
         click.echo(f"wrote {path}", err=True)
 
 
+@main.command("desk", short_help="A web page for one patient's handout at a time; nothing kept.")
+@_field_option("catalog")
+@_field_option("paper")
+@_field_option("brand")
+@_field_option("allow_incomplete")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
+              help="Address to listen on; anything but loopback needs --access-code-env.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), metavar="PORT",
+              help="Port to listen on (0: any free port).")
+@click.option("--access-code-env", metavar="NAME",
+              help="Ask for the access code held in the environment variable NAME before printing.")
+@click.option("--allow-drafts", is_flag=True, help="Print draft and overdue reviews too (marked as drafts).")
+def desk_command(host, port, access_code_env, allow_drafts, **options):
+    """Serve a page on which the care team chooses a review, types the patient's details and
+    downloads or prints the PDF: the ``handout`` command in a browser.
+
+    The PDF is made in memory and sent back; nothing typed is written, logged or kept.
+    Ctrl-C stops it.
+    """
+    from .desk import access_code_from, desk
+
+    desk(BuildOptions(**options), host, port, access_code_from(access_code_env), allow_drafts)
+
+
 @main.command("serve", short_help="Preview: build, serve and rebuild on every change.")
 @_field_option("catalog")
 @_field_option("brand")
