@@ -73,24 +73,29 @@ def personal_handout(options: BuildOptions, compound: str, condition: str, perso
     handout's, plus ``--personal``: nothing personal in it). ``options`` gives the catalog,
     one language, the edition, paper and brand, as for a build."""
     from .outputs.pdf import PdfOutput
-    from .pipeline.plan import plan
     from .render import Renderer
+
+    made, review = plan_review(options, compound, condition)
+    renderer = Renderer.of(made.settings)
+    return handout_name(made, review), PdfOutput(renderer).pdf_bytes(renderer.handout(review, personal=personal))
+
+
+def plan_review(options: BuildOptions, compound: str, condition: str):
+    """The plan of the one review, checked and translated as a build would (its language
+    ``options.languages[0]``, else the catalog's own), and the review."""
+    from .pipeline.plan import plan
 
     chosen = dataclasses.replace(options, compounds=(compound,), conditions=(condition,), formats=("pdf",))
     made = plan(chosen, options.languages[0] if options.languages else None)
     if not made.reviews:
         raise PublisherError(f"'{compound}' has no review for '{condition}' in the catalog")
-    review = made.reviews[0]
-    renderer = Renderer.of(made.settings)
-    output = PdfOutput(renderer)
-    pdf = output.pdf_bytes(renderer.handout(review, personal=personal))
-    return personal_name(review_file("pdf", review, variant(made.settings))), pdf
+    return made, made.reviews[0]
 
 
-def personal_name(standard: str) -> str:
-    """``pdf/ldn/ldn--liver-cancer--es.pdf`` -> ``ldn--liver-cancer--es--personal.pdf``."""
-    stem = Path(standard).stem
-    return f"{stem}--personal.pdf"
+def handout_name(made, review) -> str:
+    """``low-dose-naltrexone--liver-cancer--es--personal.pdf``: the standard handout's base
+    name, its edition and language included, plus ``--personal``."""
+    return f"{Path(review_file('pdf', review, variant(made.settings))).stem}--personal.pdf"
 
 
 def encrypt(pdf: bytes, password: str) -> bytes:

@@ -293,6 +293,7 @@ def test_command_summaries_and_metavars():
     assert top.split("Commands:\n")[1].splitlines() == [
         "  build         Build handouts, booklets, EPUBs and the download site.",
         "  check         Validate the catalog; list overdue reviews.",
+        "  desk          A web page for one patient's handout at a time; nothing kept.",
         "  handout       One patient's handout, printed or saved; nothing kept.",
         "  list          List compounds, conditions and reviews.",
         "  serve         Preview: build, serve and rebuild on every change.",

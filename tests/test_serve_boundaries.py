@@ -123,7 +123,7 @@ def test_a_refused_host_is_said_on_the_terminal_at_most_once_in_a_while(server):
     for _ in range(20):
         assert get(server.port, "/", "rebound.example:1")[0] == 421
     assert stderr_of(server).count("refused a request for") - before <= 1  # one line per 10 s
-    assert f"the preview answers only at 127.0.0.1:{server.port}, [::1]:{server.port}, localhost:{server.port}" \
+    assert f"it answers only at 127.0.0.1:{server.port}, [::1]:{server.port}, localhost:{server.port}" \
         in stderr_of(server)
 
 

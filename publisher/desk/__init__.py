@@ -47,7 +47,7 @@ def desk(options: BuildOptions, host: str = "127.0.0.1", port: int = 8001, acces
     typesetter.warm_up()  # a broken catalog stops the desk here, with its path:line list
     sock = _listen(host, port)
     port = sock.getsockname()[1]
-    reports = Reports()
+    reports = Reports(prefix="publisher desk")
     print(f"the handout desk is at http://{authority(host, port)}/ (Ctrl-C to stop)", flush=True)
     if not is_loopback(host):
         print(f"warning: listening on {host}: anyone who can reach this machine on port {port} "

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from ..catalog import load_catalog
 from ..errors import PublisherError
 from ..options import BuildOptions
-from ..paths import review_file, variant
-from ..personal import Personal, personal_name
+from ..personal import Personal, handout_name, plan_review
 
 WARM = 8  # settings kept warm (a site rarely has more than a few languages x two editions)
 
@@ -77,22 +76,16 @@ class Typesetter:
     def handout(self, compound: str, condition: str, language: str, edition: str,
                 personal: Personal) -> tuple[str, bytes]:
         """The PDF and its file name (the standard handout's plus ``--personal``)."""
-        from ..pipeline.plan import plan
-
-        chosen = dataclasses.replace(self.options, compounds=(compound,), conditions=(condition,),
-                                     formats=("pdf",), edition=edition, languages=(language,))
+        chosen = dataclasses.replace(self.options, edition=edition, languages=(language,))
         with self.lock:
-            made = plan(chosen, language)
-            if not made.reviews:
-                raise PublisherError(f"'{compound}' has no review for '{condition}' in the catalog")
-            review = made.reviews[0]
+            made, review = plan_review(chosen, compound, condition)
             held = self._held(review, self.today())
             if held:
                 raise Refused(f"{review.key} is {held}: the desk prints only reviewed, current reviews "
                               "(start it with --allow-drafts to print drafts, marked as such)")
             renderer, output = self._renderer(made.settings)
             pdf = output.pdf_bytes(renderer.handout(review, personal=personal))
-        return personal_name(review_file("pdf", review, variant(made.settings))), pdf
+        return handout_name(made, review), pdf
 
     def _held(self, review, today: dt.date) -> str | None:
         if self.allow_drafts:

@@ -63,10 +63,10 @@ class HostCheck:
             hosts = [value for name, value in scope["headers"] if name == b"host"]
             if len(hosts) != 1 or not self.accepts(hosts[0].decode("latin-1")):
                 named = f"'{excerpt(hosts[0].decode('latin-1'), 60)}'" if len(hosts) == 1 else f"{len(hosts)} hosts"
-                self.reports.say("host", f"refused a request for {named}: the preview answers only at "
+                self.reports.say("host", f"refused a request for {named}: it answers only at "
                                          f"{', '.join(sorted(self.hosts))}")
                 response = PlainTextResponse(
-                    f"This preview answers only at http://127.0.0.1:{self.port}/ (or localhost, or the --host "
+                    f"This server answers only at http://127.0.0.1:{self.port}/ (or localhost, or the --host "
                     "it was given); this request named another host.\n", 421)
                 await response(scope, receive, send)
                 return

@@ -25,8 +25,8 @@ LINE_CHARS = 200  # a report is cut to this: a request's path can be 100 KB long
 class Reports:
     """Rate-limited one-line reports to stderr, each kind of problem on its own clock."""
 
-    def __init__(self, interval: float = INTERVAL, clock=time.monotonic):
-        self.interval, self.clock = interval, clock
+    def __init__(self, interval: float = INTERVAL, clock=time.monotonic, prefix: str = "publisher serve"):
+        self.interval, self.clock, self.prefix = interval, clock, prefix  # prefix: the command speaking
         self.last: dict[str, float] = {}  # kind -> when its last line was printed
         self.held: dict[str, int] = {}  # kind -> lines held back since
 
@@ -41,7 +41,7 @@ class Reports:
         self.last[kind] = now
         held = self.held.pop(kind, 0)
         more = f" (and {held:,} more like it since the last)" if held else ""
-        print(f"publisher serve: {excerpt(message, LINE_CHARS)}{more}", file=sys.stderr, flush=True)
+        print(f"{self.prefix}: {excerpt(message, LINE_CHARS)}{more}", file=sys.stderr, flush=True)
 
     def loop_handler(self, loop, context: dict) -> None:
         """The event loop's exception handler: asyncio's default prints a traceback for every
