@@ -308,3 +308,16 @@ def test_an_edit_to_the_catalog_shows_at_once_and_a_broken_one_says_where(catalo
     assert broken.status_code == 503 and "liver-cancer.yaml:" in broken.text
     sent = fields(client()) | {"token": "x"}  # refused before the catalog is read
     assert desk.post("/", data=sent).status_code == 403
+
+
+def test_languages_are_offered_by_their_own_names_and_a_spanish_handout_comes_back(tmp_path):
+    from conftest import catalog_with_languages
+
+    desk = client(catalog_with_languages(tmp_path, ["en", "es", "zh-Hans", "ar"]), allow_drafts=True)  # samples are drafts
+    page = desk.get("/").text
+    for tag, name in (("en", "English"), ("es", "español"), ("zh-Hans", "中文 (简体)"), ("ar", "العربية")):
+        assert f'<option value="{tag}" lang="{tag}"' in page and f">{name} ({tag})</option>" in page
+    answer = desk.post("/", data=fields(desk, language="es"))
+    assert answer.status_code == 200, answer.text
+    assert 'filename="low-dose-naltrexone--liver-cancer--es--personal.pdf"' in answer.headers["content-disposition"]
+    assert "Preparado para usted" in pdf_text(answer.content)

@@ -44,8 +44,18 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(LAYOUTS / "desk"), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(LAYOUTS / "desk"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["language_name"] = language_name
+    return env
+
+
+def language_name(tag: str) -> str:
+    """A language as its readers name it (``español``, ``中文 (简体)``, ``العربية``), with its tag."""
+    from babel import Locale
+
+    locale = Locale.parse(tag, sep="-")
+    return f"{locale.get_display_name(locale)} ({tag})"
 
 
 def make_app(typesetter: Typesetter, reports: Reports, host: str, port: int, access_code: str | None = None,
