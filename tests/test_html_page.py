@@ -154,3 +154,30 @@ def test_chromium_draws_the_page_in_the_web_fonts_at_phone_and_desktop_widths(br
         browser.set_window_size(2 * width - inner, 900)  # the viewport, not the window, is `width` wide
         assert browser.execute_script("return document.documentElement.scrollWidth") <= width
         browser.save_screenshot(str(tmp_path / f"handout-{width}.png"))
+
+
+@pytest.mark.browser
+def test_an_unbreakable_word_does_not_push_a_handout_sideways_on_a_phone(tmp_path):
+    """Issue 25: a 120-letter word made a 375 px page 403 px wide, clipped at the edge."""
+    from publisher import build
+
+    from helpers import LDN, make_catalog
+
+    long_word = "Hydroxy" + "methyl" * 19  # 121 letters, no break opportunity
+    catalog = make_catalog(tmp_path / "catalog", compounds={"ldn": {**LDN, "name": long_word}},
+                           conditions={"gout": {"name": "Gout", "specialist": "rheumatologist"}},
+                           site={"publisher": "Test Press", "edition_date": "2026-01-01"})
+    build(catalog, tmp_path / "out", formats="html", jobs=1)
+    server = serve_folder(tmp_path / "out")
+    driver = chromium(320, 800)
+    try:
+        driver.get(f"http://127.0.0.1:{server.server_address[1]}/html/ldn/ldn--gout.html")
+        driver.set_window_size(320, 800)
+        driver.set_window_size(640 - driver.execute_script("return window.innerWidth"), 800)  # a 320 px viewport
+        assert driver.execute_script("return window.innerWidth") == 320
+        assert long_word in driver.find_element("tag name", "h1").text.replace("\n", "")
+        width = driver.execute_script("var e = document.documentElement; return [e.scrollWidth, e.clientWidth]")
+        assert width[0] <= width[1], width
+    finally:
+        driver.quit()
+        server.shutdown()
