@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 import urllib.parse
 import urllib.request
 
@@ -269,7 +270,10 @@ def test_a_browser_fills_the_form_and_axe_finds_no_violation(tmp_path):
         assert sent == [200, "application/pdf"]
         driver.find_element("id", "notes").send_keys("\n".join(f"note {n}" for n in range(11)))  # one too many
         driver.find_element("css selector", 'button[value="download"]').click()
-        assert "Check this field" in driver.page_source
+        deadline = time.monotonic() + WAIT  # the click navigates: wait for the answer, not the old page
+        while "Check this field" not in driver.page_source:
+            assert time.monotonic() < deadline, "the form did not come back with its problems"
+            time.sleep(0.1)
         results = axe_violations(driver)  # the form with its problems
         assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]] == []
     finally:
