@@ -256,3 +256,28 @@ def test_the_w3c_validator_finds_no_error(shipped):
     pages = [str(shipped / page) for page in PAGES]
     result = subprocess.run([validator, *pages], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow  # two small sites, every format
+def test_opds_ids_without_a_site_address_are_uuids_unique_per_publisher(tmp_path):
+    """Issue 25: without ``url`` the ids were ``urn:publisher/compound/…``, not valid URNs, and
+    the same for every publisher."""
+    import uuid
+    import xml.etree.ElementTree as ET
+
+    from helpers import LDN, make_catalog
+
+    def ids(publisher: str, out: Path) -> list[str]:
+        catalog = make_catalog(tmp_path / publisher / "catalog", compounds={"ldn": LDN},
+                               conditions={"gout": {"name": "Gout", "specialist": "rheumatologist"}},
+                               site={"publisher": publisher, "edition_date": "2026-01-01"})
+        build(catalog, out, formats="site", jobs=1)
+        feed = ET.parse(out / "opds.xml").getroot()
+        return [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}id")]
+
+    first, again = ids("Clinic A", tmp_path / "a"), ids("Clinic A", tmp_path / "a2")
+    other = ids("Clinic B", tmp_path / "b")
+    assert len(first) == 3 and len(set(first)) == 3  # the feed, the compound's and the condition's entries
+    for value in first:
+        assert value.startswith("urn:uuid:") and uuid.UUID(value.removeprefix("urn:uuid:")).version == 5
+    assert first == again and not set(first) & set(other)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,7 @@ class PortalOutput(DerivedOutput):
         return self.renderer.env.get_template(template).render(
             site=site, brand=self.renderer.brand, root="../" * depth, booklet=target.bundle,
             editions=language_versions(target, site), address=functools.partial(address, site),
+            identifier=functools.partial(identifier, site),
             groups=target.group, files=_Files(target.inputs), version=__version__,
             handout=functools.partial(handout_files, language=language),
             bundle=functools.partial(bundle_files, language=language)).encode("utf-8")
@@ -120,6 +122,16 @@ def language_versions(target: Target, site: Site) -> list[LanguageVersion]:
 def address(site: Site, path: str, language: str | None = None) -> str:
     """The absolute address of ``path`` in one language's folder (default: this build's)."""
     return f"{site.url.rstrip('/')}/{language_folder(site, language or site.language)}{path}"
+
+
+def identifier(site: Site, path: str) -> str:
+    """A valid URI naming ``path`` of this build's language for good (an OPDS id): its address
+    when the site has one; else a name-based UUID (RFC 4122) of the publisher's name and the
+    path, so two publishers' feeds never share an id and a rebuild keeps them."""
+    if site.url:
+        return address(site, path)
+    name = f"publisher:{site.publisher}/{language_folder(site, site.language)}{path}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
 def _bundle_sources(bundle: Bundle, language: str) -> tuple[str, ...]:
