@@ -20,8 +20,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .catalog import records
 from .errors import PublisherError
 from .options import BuildOptions
@@ -51,9 +49,8 @@ class Personal:
         def checked(option: str, value: str | None, kind: str) -> str | None:
             if value is None:
                 return None
-            node = yaml.ScalarNode("tag:yaml.org,2002:str", value, start_mark=yaml.Mark(option, 0, 0, 0, None, None))
             try:
-                return records.text(node, kind)
+                return records.text(records.scalar(value, option), kind)
             except records.Invalid as error:
                 problems.append(f"{option}: {error}")
                 return None

@@ -101,6 +101,12 @@ def line_of(node: yaml.Node) -> int:
 
 # --- field readers: node -> python value, or raise Invalid -----------------------
 
+def scalar(value: str, where: str, line: int = 1) -> yaml.ScalarNode:
+    """``value`` as YAML would give a string read at ``where:line``: text from outside a YAML
+    file (a PO msgstr, a command-line option) then goes through the same readers."""
+    return yaml.ScalarNode(_STR, value, start_mark=yaml.Mark(where, 0, line - 1, 0, None, None))
+
+
 def text(node: yaml.Node, kind: str = "short") -> str:
     """Text with its white space runs made single spaces, checked for what no page can show."""
     if not isinstance(node, yaml.ScalarNode) or node.tag != _STR:

@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from ..errors import PublisherError
+from ..i18n.wording import autonym
 from ..resources import LAYOUTS, STYLES
 from ..serve.hosts import HostCheck
 from ..serve.reports import LastResort, Reports
@@ -52,10 +53,7 @@ def _environment() -> jinja2.Environment:
 
 def language_name(tag: str) -> str:
     """A language as its readers name it (``español``, ``中文 (简体)``, ``العربية``), with its tag."""
-    from babel import Locale
-
-    locale = Locale.parse(tag, sep="-")
-    return f"{locale.get_display_name(locale)} ({tag})"
+    return f"{autonym(tag)} ({tag})"
 
 
 def make_app(typesetter: Typesetter, reports: Reports, host: str, port: int, access_code: str | None = None,

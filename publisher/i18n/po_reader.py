@@ -228,8 +228,7 @@ def _read_texts(catalog: Catalog, language: str, parser: _Parser) -> tuple[dict[
         if message is None or not message.string or message.fuzzy:
             continue
         line = parser.msgstr_lines.get(message.lineno) or message.lineno
-        mark = yaml.Mark(parser.shown, 0, line - 1, 0, None, None)
-        node = yaml.ScalarNode("tag:yaml.org,2002:str", message.string, start_mark=mark)  # as YAML gives it
+        node = r.scalar(message.string, parser.shown, line)
         try:
             with glyphs.in_script(script_of(language)):  # drawn by the language's own faces too
                 for where in places:

@@ -43,6 +43,12 @@ def template_translations(language: str) -> gettext.NullTranslations:
     return Translations(mo)
 
 
+def autonym(language: str) -> str:
+    """The language's own name for itself (Babel's CLDR data): ``español``, ``中文 (简体)``."""
+    locale = Locale.parse(language, sep="-")
+    return locale.get_display_name(locale)
+
+
 def is_rtl(language: str) -> bool:
     return Locale.parse(language, sep="-").character_order == "right-to-left"
 

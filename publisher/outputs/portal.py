@@ -16,11 +16,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale
 
 from ..catalog.bundles import Bundle, bundles
 from ..catalog.model import Review, Site
-from ..i18n.wording import is_rtl
+from ..i18n.wording import autonym, is_rtl
 from ..paths import PORTAL_ASSETS, bundle_files, handout_files, is_large_print, is_source, language_folder, variant
 from ..render import RenderSettings
 from ..resources import STYLES
@@ -111,8 +110,7 @@ def language_versions(target: Target, site: Site) -> list[LanguageVersion]:
     up = "../" * (target.path.count("/") + (not is_source(site, site.language)))
     made = []
     for tag in target.languages:
-        locale = Locale.parse(tag, sep="-")
-        name = locale.get_display_name(locale)
+        name = autonym(tag)
         href = up + language_folder(site, tag) + target.path
         made.append(LanguageVersion(tag, name[:1].upper() + name[1:], "rtl" if is_rtl(tag) else "ltr", href,
                             address(site, target.path, tag) if site.url else href, tag == site.language))
