@@ -36,5 +36,5 @@ class LanguageAlternates:
         if language in self.building and name in self.options.formats:
             return True
         if language not in self._entries:
-            self._entries[language] = Manifest.load(output_root(self.options.out, self.site, language, large_print=False)).entries
+            self._entries[language] = Manifest.load(output_root(self.options.out, self.site, language, False, self.options.plain)).entries
         return path in self._entries[language]

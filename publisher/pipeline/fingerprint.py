@@ -95,7 +95,7 @@ class Fingerprints:
         brand = settings.brand
         self.base = _digest(__version__, _record(dataclasses.replace(settings, brand=None)),
                             json.dumps(brand.fingerprint() if brand else None, sort_keys=True),
-                            *fingerprint_parts(settings.site.language))  # its wording and faces
+                            *fingerprint_parts(settings.site.language, settings.plain))  # its wording and faces
         self._formats: dict[str, str] = {}  # format -> its templates' and styles' digest
         self._made_by: dict[str, str] = {}  # format -> first half of its outputs' fingerprints
         self._files: dict[Path, str] = {}  # project file -> digest of its bytes

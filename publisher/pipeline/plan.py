@@ -145,20 +145,24 @@ def _collector_paused():
 def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) -> Plan:
     catalog = catalog or load_catalog(options.catalog)
     language = language or source_language(catalog.site)
-    if not is_source(catalog.site, language):
-        catalog = _translated(catalog, language, options)
+    if options.plain or not is_source(catalog.site, language):
+        catalog = _worded(catalog, language, options)
     reviews = select(catalog, options.compounds, options.conditions)
     if options.release:
         problems = review_release_problems(reviews, options.today or dt.date.today())
+        if catalog.site.reading_grade_strict:
+            from ..i18n.readability import release_problems
+            problems += release_problems(catalog, reviews, options.plain)
         if problems:
             raise ReleaseError(problems)
     brand = load_brand(options.brand) if options.brand is not None else None
     settings = RenderSettings(catalog.site, options.paper or catalog.site.paper, options.duplex, brand,
-                              options.large_print)
-    manifest = Manifest.load(options.out, _below(options.out, catalog.site, language, options.large_print))
+                              options.large_print, options.plain)
+    manifest = Manifest.load(options.out, _below(options.out, catalog.site, language, options.large_print,
+                                                 options.plain))
     neighbours = {} if options.large_print else {  # the same language's large-print edition
         in_large_print(p): e for p, e in Manifest.load(
-            options.out, _below(options.out, catalog.site, language, large_print=True)).entries.items()}
+            options.out, _below(options.out, catalog.site, language, True, options.plain)).entries.items()}
     fingerprints = Fingerprints(make_environment(), settings)
     alternates = LanguageAlternates(options, catalog.site, language)  # which languages a portal page can link
 
@@ -196,9 +200,9 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) 
     return Plan(options, manifest.root, catalog, reviews, settings, manifest, steps, stale, neighbours)
 
 
-def _below(out: Path, site, language: str, large_print: bool) -> str:
-    """Where a language's print edition is built, relative to the output folder."""
-    return output_root(out, site, language, large_print).relative_to(out).as_posix()
+def _below(out: Path, site, language: str, large_print: bool, plain: bool) -> str:
+    """Where a wording's language's print edition is built, relative to the output folder."""
+    return output_root(out, site, language, large_print, plain).relative_to(out).as_posix()
 
 
 class _Reads(dict):
@@ -223,17 +227,18 @@ class _Reads(dict):
         return made
 
 
-def _translated(catalog: Catalog, language: str, options: BuildOptions) -> Catalog:
-    """The catalog in ``language``: every missing string stops it, unless allowed (then the
-    source text stands in); ``--release`` also wants the translation approved."""
+def _worded(catalog: Catalog, language: str, options: BuildOptions) -> Catalog:
+    """The catalog in ``language`` and the build's wording: every missing string stops it,
+    unless allowed (then the source text stands in); ``--release`` also wants the translation
+    and the plain wording approved."""
     from ..i18n.translate import load_translation, translate_catalog, translation_release_problems
 
     translation = load_translation(catalog, language, options.allow_incomplete)
     if translation.problems and not options.allow_incomplete:
         raise CatalogError(list(translation.problems))
-    if options.release and (problems := translation_release_problems(catalog, translation)):
+    if options.release and (problems := translation_release_problems(catalog, translation, options.plain)):
         raise ReleaseError(problems)
-    return translate_catalog(catalog, translation)
+    return translate_catalog(catalog, translation, options.plain)
 
 
 def _targets(reviews: list[Review], settings: RenderSettings) -> dict[str, list[Target]]:
