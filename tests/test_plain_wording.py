@@ -222,3 +222,28 @@ def test_every_template_message_of_the_plain_wording_is_a_template_message():
         found = read_po(path.open("rb"))
         assert {m.id for m in found if m.id} == template, path
         assert sum(bool(m.string) for m in found if m.id) >= 30, path
+
+
+@pytest.mark.slow
+def test_the_plain_portal_names_its_own_addresses_and_books(tmp_path):
+    """The plain portal's sitemap, hreflang and OPDS ids are under <url>/plain/, and its EPUB is
+    another book than the standard one (its own identifier), as a translated EPUB is."""
+    import zipfile
+
+    out = tmp_path / "out"
+    for wording in ("standard", "plain"):
+        build(ROOT / "catalog", out, formats="site", conditions=["psoriasis"], wording=wording)
+    sitemap = (out / "plain" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://insightswarm.ai/plain/index.html</loc>" in sitemap
+    assert "https://insightswarm.ai/index.html" not in sitemap
+    opds = (out / "plain" / "opds.xml").read_text(encoding="utf-8")
+    assert "<id>https://insightswarm.ai/plain/opds.xml</id>" in opds
+
+    def book_id(epub: Path) -> str:
+        with zipfile.ZipFile(epub) as book:
+            opf = book.read(next(n for n in book.namelist() if n.endswith(".opf"))).decode()
+        return opf.split('<dc:identifier id="id">')[1].split("<")[0]
+
+    standard = book_id(out / "epub" / f"{LDN}--all-conditions.epub")
+    plain = book_id(out / "plain" / "epub" / f"{LDN}--all-conditions--plain.epub")
+    assert standard.startswith("urn:uuid:") and plain.startswith("urn:uuid:") and standard != plain
