@@ -353,6 +353,7 @@ def translations_update_command(catalog, language_tags):
 @_field_option("catalog")
 @click.option("--language", metavar="L", help="The handout's language (default: the catalog's own).")
 @_field_option("edition")
+@_field_option("wording")
 @_field_option("paper")
 @_field_option("brand")
 @_field_option("allow_incomplete")
@@ -424,6 +425,7 @@ def desk_command(host, port, access_code_env, allow_drafts, **options):
 @_field_option("catalog")
 @_field_option("brand")
 @_field_option("edition")
+@_field_option("wording")
 @_field_option("paper")
 @_field_option("formats")
 @click.option("--language", metavar="L", help="Preview this language edition (default: the catalog's own, "

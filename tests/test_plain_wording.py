@@ -247,3 +247,16 @@ def test_the_plain_portal_names_its_own_addresses_and_books(tmp_path):
     standard = book_id(out / "epub" / f"{LDN}--all-conditions.epub")
     plain = book_id(out / "plain" / "epub" / f"{LDN}--all-conditions--plain.epub")
     assert standard.startswith("urn:uuid:") and plain.startswith("urn:uuid:") and standard != plain
+
+
+def test_a_patients_handout_in_plain_language(tmp_path, monkeypatch):
+    """``publisher handout --wording plain``: the point-of-care handout in the plain wording,
+    its default name saying so."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["handout", LDN, "psoriasis", "--catalog", str(ROOT / "catalog"),
+                                       "--wording", "plain", "--patient", "Ana", "--teach-back"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {LDN}--psoriasis--plain--personal.pdf\n"
+    text = squash(" ".join(pdf_pages(tmp_path / f"{LDN}--psoriasis--plain--personal.pdf")))
+    assert "Made for you" in text and "safe if you have Psoriasis?" in text and "skin doctor" in text
+    assert "which side effects to look out for, and what to do if you get one" in text
