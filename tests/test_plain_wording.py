@@ -260,3 +260,14 @@ def test_a_patients_handout_in_plain_language(tmp_path, monkeypatch):
     text = squash(" ".join(pdf_pages(tmp_path / f"{LDN}--psoriasis--plain--personal.pdf")))
     assert "Made for you" in text and "safe if you have Psoriasis?" in text and "skin doctor" in text
     assert "which side effects to look out for, and what to do if you get one" in text
+
+
+def test_the_spanish_plain_draft_reads_fairly_easy(tmp_path):
+    """Spanish is scored on the INFLESZ scale: the drafted plain wording, with the shipped
+    Spanish plain versions, is 'fairly easy' (Szigriszt-Pazos 65 or more) for every handout,
+    where the standard Spanish is harder than 'normal' (below 55)."""
+    catalog = load_catalog(catalog_with_languages(tmp_path, ["en", "es"]))
+    (plain,) = report(catalog, plain=True)["languages"]
+    (standard,) = report(catalog)["languages"]
+    assert all(row["szigriszt_pazos"] >= 65 for row in plain["reviews"]), plain["reviews"]
+    assert all(row["szigriszt_pazos"] < 55 for row in standard["reviews"])
