@@ -294,9 +294,9 @@ def list_command(catalog, as_json):
     reviews = catalog.reviews
     if as_json:
         click.echo(json.dumps({
-            "compounds": [{"slug": c.slug, "name": c.display_name, "class": c.drug_class}
+            "compounds": [{"slug": c.slug, "name": c.display_name, "class": c.drug_class, "codes": dict(c.codes)}
                           for c in catalog.compounds],
-            "conditions": [{"slug": c.slug, "name": c.name, "specialist": c.specialist}
+            "conditions": [{"slug": c.slug, "name": c.name, "specialist": c.specialist, "codes": dict(c.codes)}
                            for c in catalog.conditions],
             "reviews": [{"compound": r.compound.slug, "condition": r.condition.slug,
                          "override": r.source} for r in reviews],

@@ -17,6 +17,7 @@ from ..errors import CatalogError, Problem
 from . import records as r
 from .files import Tree, Unsafe
 from .model import STATUSES, Catalog, Compound, Condition, Reference, Review, Site
+from .codes import COMPOUND_CODES, CONDITION_CODES, SYSTEMS
 from .plain import plain_keys, plain_values
 
 LONG = r.text_of("long")
@@ -29,11 +30,13 @@ COMPOUND_FIELDS = {
     "evidence_level": r.Field(LONG, required=True),
     "mechanism": r.Field(LONG, required=True),
     "conditions": r.Field(r.slug_list),
+    "codes": r.Field(r.node),  # read system by system: _codes
     "plain": r.Field(r.node),  # read field by field: _plain
 }
 CONDITION_FIELDS = {
     "name": r.Field(r.text, required=True),
     "specialist": r.Field(r.text, required=True),
+    "codes": r.Field(r.node),
     "plain": r.Field(r.node),
 }
 REFERENCE_FIELDS = {
@@ -87,6 +90,17 @@ SITE_FIELDS = {
     "plain": r.Field(r.node),
 }
 FIELDS = {Compound: COMPOUND_FIELDS, Condition: CONDITION_FIELDS, Review: REVIEW_FIELDS, Site: SITE_FIELDS}
+CODES = {Compound: {key: r.Field(r.codes_of(SYSTEMS[key])) for key in COMPOUND_CODES},
+         Condition: {key: r.Field(r.codes_of(SYSTEMS[key])) for key in CONDITION_CODES}}
+
+
+def _codes(record: r.Record, kind: type, problems: list[Problem]) -> None:
+    """A compound's or condition's ``codes:`` block, in place of the node: each system's codes,
+    checked by the system's format (codes.py)."""
+    node = record.values.pop("codes", None)
+    if node is not None:
+        block = r.read_mapping(node, CODES[kind], record.path, problems, what="codes")
+        record.values["codes"] = tuple((key, block.values[key]) for key in CODES[kind] if key in block.values)
 
 
 def _plain(record: r.Record, kind: type, problems: list[Problem]) -> None:
@@ -224,6 +238,7 @@ def _load_kind(tree, kind, build, problems):
         before = len(problems)
         record = r.read_mapping(node, fields, _shown(path), problems)
         _plain(record, kind, problems)
+        _codes(record, kind, problems)
         valid = slug is not None and len(problems) == before
         yield (build(slug, record.values) if valid else None), record
 
@@ -233,12 +248,13 @@ def _compound(slug: str, v: dict) -> Compound:
         slug=slug, name=v["name"], short_name=v.get("short_name"), drug_class=v["class"],
         safety_profile=v["safety_profile"], regulatory_status=v["regulatory_status"],
         evidence_level=v["evidence_level"], mechanism=v["mechanism"],
-        conditions=v.get("conditions"), plain=v.get("plain", ()),
+        conditions=v.get("conditions"), codes=v.get("codes", ()), plain=v.get("plain", ()),
     )
 
 
 def _condition(slug: str, v: dict) -> Condition:
-    return Condition(slug=slug, name=v["name"], specialist=v["specialist"], plain=v.get("plain", ()))
+    return Condition(slug=slug, name=v["name"], specialist=v["specialist"], codes=v.get("codes", ()),
+                     plain=v.get("plain", ()))
 
 
 def _check_condition_slugs(record: r.Record, conditions: dict, problems: list[Problem]) -> None:

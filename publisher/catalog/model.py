@@ -27,6 +27,7 @@ class Compound:
     mechanism: str
     short_name: str | None = None
     conditions: tuple[str, ...] | None = None
+    codes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (system, its codes): codes.py
     plain: tuple[tuple[str, str], ...] = _plain()
 
     @property
@@ -40,6 +41,7 @@ class Condition:
     slug: str
     name: str
     specialist: str
+    codes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (system, its codes): codes.py
     plain: tuple[tuple[str, str], ...] = _plain()
 
 

@@ -87,6 +87,7 @@ class PortalOutput(DerivedOutput):
                 "generator": f"publisher {__version__}",
                 "reviews": [{**review_facts(r), "title": self.renderer.phrase("question", r),
                              "compound_name": r.compound.display_name, "condition_name": r.condition.name,
+                             "compound_codes": dict(r.compound.codes), "condition_codes": dict(r.condition.codes),
                              "files": files.described(handout_files(r, language))} for r in reviews],
                 "bundles": [{"kind": b.kind, "slug": b.slug, "title": self.renderer.phrase("booklet_title", b),
                              "files": files.described(bundle_files(b, language))} for b in target.group]}
