@@ -16,7 +16,7 @@ from markupsafe import Markup
 from .catalog.brand import Brand
 from .catalog.bundles import Bundle, Volume
 from .catalog.model import Review, Site
-from .i18n.wording import is_rtl, long_date, wording_po_path, script_fonts, script_of, template_translations
+from .i18n.wording import is_rtl, long_date, script_fonts, script_of, template_translations, wording_language
 from .options import PAPER_SIZES
 from .resources import LAYOUTS
 
@@ -74,7 +74,7 @@ class Renderer(RenderSettings):
         and direction."""
         language = self.site.language
         self.env.install_gettext_translations(template_translations(language, self.plain), newstyle=True)
-        wording = language if wording_po_path(language).is_file() else "en"  # a date reads like its sentence
+        wording = wording_language(language)  # a date reads like its sentence
         self.env.filters["longdate"] = lambda value: long_date(value, wording)
         self.env.globals.update(rtl=is_rtl(language), fonts=script_fonts(language), script=script_of(language))
 

@@ -73,6 +73,33 @@ def _compiled(path: Path, language: str) -> Translations | None:
     return Translations(mo)
 
 
+def wording_language(language: str) -> str:
+    """The language a page's fixed wording is in: its own when it has a PO file, else the
+    templates' English (a date, a plural form follow the sentence they are in)."""
+    return language if wording_po_path(language).is_file() else "en"
+
+
+@lru_cache(maxsize=None)
+def plural_categories(language: str) -> tuple[tuple[str, int], ...]:
+    """Each CLDR plural category of the page's wording (``one``, ``few``, ``other``…) with the
+    smallest count in it, smallest first: a page renders each category's form through gettext
+    with that count, and its script picks one by the rule (``plural_rule``). A language whose
+    PO file's ``Plural-Forms`` agree with CLDR gets the same form either way."""
+    rule = Locale.parse(wording_language(language), sep="-").plural_form
+    found: dict[str, int] = {}
+    for count in (*range(1000), *(10 ** k for k in range(3, 10))):  # es and fr: "many" from a million
+        found.setdefault(rule(count), count)
+    return tuple(sorted(found.items(), key=lambda item: item[1]))
+
+
+@lru_cache(maxsize=None)
+def plural_rule(language: str) -> tuple:
+    """The CLDR plural rule of the page's wording as Babel parses it (``PluralRule.abstract``:
+    ``[category, condition]`` pairs, ``other`` when none holds), as data for a script: no code
+    to evaluate."""
+    return tuple(Locale.parse(wording_language(language), sep="-").plural_form.abstract)
+
+
 def autonym(language: str) -> str:
     """The language's own name for itself (Babel's CLDR data): ``español``, ``中文 (简体)``."""
     locale = Locale.parse(language, sep="-")

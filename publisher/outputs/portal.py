@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from ..catalog.bundles import Bundle, bundles
+from ..catalog.bundles import Bundle, bundles, edition_date
 from ..catalog.model import Review, Site
-from ..i18n.wording import autonym, is_rtl
+from ..i18n.wording import autonym, is_rtl, plural_categories, plural_rule
 from ..paths import (PORTAL_ASSETS, bundle_files, handout_files, is_large_print, is_source, language_folder, variant,
                      wording_folder)
 from ..render import RenderSettings
 from ..resources import STYLES
 from ..version import __version__
-from .base import DerivedOutput, Source, Target
+from .base import NO_DATE, DerivedOutput, Source, Target
 from .zips import review_facts
 
 PORTAL_FILES = (STYLES / "portal.css", STYLES / "portal.js")  # copied into the portal's assets folder
@@ -70,12 +70,14 @@ class PortalOutput(DerivedOutput):
         template = {"index.html": "portal/index.html.j2", "opds.xml": "portal/opds.xml.j2",
                     "sitemap.xml": "portal/sitemap.xml.j2"}.get(target.path, "portal/bundle.html.j2")
         depth, language, site = target.path.count("/"), variant(self.renderer), self.renderer.site
+        newest = edition_date(site, (e.review for b in target.group for e in b.entries)) or NO_DATE
         return self.renderer.env.get_template(template).render(
             site=site, brand=self.renderer.brand, root="../" * depth, booklet=target.bundle,
             editions=language_versions(target, site, self.renderer.plain),
             address=functools.partial(address, site, plain=self.renderer.plain),
             identifier=functools.partial(identifier, site, plain=self.renderer.plain),
-            groups=target.group, files=_Files(target.inputs), version=__version__,
+            plural_counts=plural_categories(site.language), plural_rule=plural_rule(site.language),
+            groups=target.group, updated=newest, files=_Files(target.inputs), version=__version__,
             handout=functools.partial(handout_files, language=language),
             bundle=functools.partial(bundle_files, language=language)).encode("utf-8")
 

@@ -123,10 +123,14 @@ class Fingerprints:
         return self._how(output) + subject[:32]
 
     def derived(self, output, target: Target, sources: str) -> str:
-        """A derived output: its own format and options, its sources' digest (``sources``)
-        and, for a portal page, the languages it links."""
+        """A derived output: its own format and options, its sources' digest (``sources``),
+        for a portal page the languages it links, and its date when it has one of its own (a
+        zip of undated reviews takes the catalog's newest review date, which its sources do
+        not show)."""
         if target.languages:
             sources = _digest(sources, " ".join(target.languages))
+        if target.date is not None:
+            sources = _digest(sources, target.date.isoformat())
         return self._how(output) + sources[:32]
 
     def _how(self, output) -> str:
