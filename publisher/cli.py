@@ -212,7 +212,10 @@ def check_command(paths, email, budget, catalog, readability, wording, strict, a
     (default: dist) and each file given. One line per problem; exit 1 when there is any.
     """
     if email:
-        _check_email(paths, budget, readability=readability, strict=strict, json=as_json)
+        given = click.get_current_context().get_parameter_source
+        _check_email(paths, budget, readability=readability, strict=strict, json=as_json,
+                     catalog=given("catalog") is not ParameterSource.DEFAULT,
+                     wording=given("wording") is not ParameterSource.DEFAULT)
         return
     if paths or budget:
         raise SelectionError(f"{'files and folders go' if paths else '--budget goes'} with --email (without it, "

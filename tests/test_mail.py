@@ -285,6 +285,10 @@ def test_everything_publisher_build_ships_passes(shipped, tmp_path, monkeypatch)
     (["check", "--email", "--json"], 2, "Error: --json does not go with --email (which checks files, not the catalog)"),
     (["check", "--email", "--readability"], 2,
      "Error: --readability does not go with --email (which checks files, not the catalog)"),
+    (["check", "--email", "--catalog", "catalog"], 2,
+     "Error: --catalog does not go with --email (which checks files, not the catalog)"),
+    (["check", "--email", "--wording", "plain"], 2,
+     "Error: --wording does not go with --email (which checks files, not the catalog)"),
     (["check", "--email", "nowhere.pdf"], 1, "Error: nowhere.pdf: no such file or folder"),
     (["check", "--email", "notes.txt"], 1, "Error: notes.txt: not a PDF or EPUB (.pdf, .epub)"),
     (["check", "--email", "empty"], 1, "Error: empty: no PDF or EPUB in this folder"),
@@ -347,6 +351,28 @@ def test_the_same_handout_gives_the_same_eml_bytes_and_the_attachment_its_encode
     assert sorted(p.name for p in tmp_path.iterdir()) == ["1.eml", "2.eml"]  # no PDF beside it
     pdf = parsed(made[0]).get_payload()[1]
     assert len(pdf.get_payload().encode("ascii")) == encoded_size(len(pdf.get_content()))
+
+
+def test_eml_alone_writes_the_message_and_nothing_else_anywhere(tmp_path):
+    """The audit hook of tests/audit/ in the whole process: with --eml and no -o, the one write
+    is the message (and its temporary) in its folder; TMPDIR is empty after; no line printed
+    names the patient."""
+    import subprocess
+    import sys
+
+    from test_writes_stay_inside import AUDIT
+
+    out, temporary, log = tmp_path / "out", tmp_path / "tmp", tmp_path / "audit.log"
+    out.mkdir()
+    temporary.mkdir()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(AUDIT), str(ROOT)]), "TMPDIR": str(temporary),
+           "PUBLISHER_AUDIT_ALLOWED": os.pathsep.join([str(out), str(temporary)]), "PUBLISHER_AUDIT_LOG": str(log)}
+    done = subprocess.run([sys.executable, "-m", "publisher", "handout", *REVIEW, "--catalog", str(ROOT / "catalog"),
+                           "--patient", PATIENT, "--note", NOTE, "--eml", str(out / "h.eml")], env=env,
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", f"wrote {out / 'h.eml'}\n")
+    assert log.read_text() == "" and list(temporary.iterdir()) == [] and [p.name for p in out.iterdir()] == ["h.eml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.log", "out", "tmp"]  # no PDF in the working folder
 
 
 def test_eml_to_standard_output_and_with_a_password_or_a_clinic(tmp_path):
