@@ -24,7 +24,7 @@ from .resources import FONTS, faces
 SEPARATOR = " · "
 ELLIPSIS = "…"
 MAX_WORDS = 7
-WORD = re.compile(r"[^\W\d_]+")  # a run of letters: "Low-Dose" is two words, as a checker counts them
+WORD = re.compile(r"[^\W\d_]+")  # a run of letters ("Low-Dose": two words); outloud counts those of 2 or more
 
 # The @top-left box of each edition: font size (pt) and the page's left and right margins (in).
 BOX = {False: (9.5, 0.85), True: (18.0, 0.9)}  # keyed by large print
@@ -48,7 +48,7 @@ def fit(compound: str, condition: str, fits) -> str:
     parts, cut = [compound.strip(), condition.strip()], [False, False]
 
     def text() -> str:
-        return SEPARATOR.join(part + ELLIPSIS if shortened else part for part, shortened in zip(parts, cut))
+        return SEPARATOR.join(part + ELLIPSIS if was_cut else part for part, was_cut in zip(parts, cut))
 
     while len(WORD.findall(text())) > MAX_WORDS or not fits(text()):
         longer = 0 if len(parts[0]) >= len(parts[1]) else 1
