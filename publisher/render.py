@@ -19,6 +19,7 @@ from .catalog.model import Review, Site
 from .i18n.wording import is_rtl, long_date, script_fonts, script_of, template_translations, wording_language
 from .options import PAPER_SIZES
 from .resources import LAYOUTS
+from .running_head import running_head
 
 if TYPE_CHECKING:  # annotations only
     from .personal import Personal
@@ -77,6 +78,8 @@ class Renderer(RenderSettings):
         wording = wording_language(language)  # a date reads like its sentence
         self.env.filters["longdate"] = lambda value: long_date(value, wording)
         self.env.globals.update(rtl=is_rtl(language), fonts=script_fonts(language), script=script_of(language))
+        self.env.globals["page_head"] = lambda review: running_head(review, self.paper, self.large_print,
+                                                                    script_of(language))
 
     @classmethod
     def create(cls, site: Site, paper: str | None = None, duplex: bool = False,

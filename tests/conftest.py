@@ -16,7 +16,7 @@ import pytest
 
 from publisher import build
 
-from helpers import unseen
+from helpers import long_names, unseen, untranslate
 
 ROOT = Path(__file__).resolve().parent.parent
 # The sample translations the shipped catalog carries, after its own language.
@@ -95,9 +95,38 @@ def large_print(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def long_names_built(tmp_path_factory) -> Path:
+    """The long-names catalog (tests/helpers.py) as handouts and booklets, standard and large print."""
+    root = tmp_path_factory.mktemp("long-names")
+    catalog = long_names(root / "catalog")
+    for edition in ("standard", "large-print"):
+        build(catalog, root / "out", formats="pdf,booklet", edition=edition)
+    return root / "out"
+
+
+# The conditions of the partial Spanish build: the longest names in Spanish, and the one left
+# untranslated (Liver Cancer).
+PARTIAL_CONDITIONS = ["liver-cancer", "stage-iv-cancer", "major-depressive-disorder"]
+
+
+@pytest.fixture(scope="session")
+def partial_spanish(tmp_path_factory) -> Path:
+    """A partial Spanish translation (one string missing) of three conditions, built with
+    --allow-incomplete as handouts and booklets, standard and large print, under ``es/``."""
+    root = tmp_path_factory.mktemp("partial-es")
+    catalog = catalog_with_languages(root, ["en", "es"])
+    untranslate(catalog, "es")
+    for edition in ("standard", "large-print"):
+        build(catalog, root / "out", formats="pdf,booklet", conditions=PARTIAL_CONDITIONS, languages=["es"],
+              allow_incomplete=True, edition=edition)
+    return root / "out"
+
+
 # The session builds above that take a whole catalog variant (tens of seconds on two busy cores):
 # a test that reads one of them belongs to the slow tier, and must say so.
-SLOW_BUILDS = {"shipped", "multilingual_site", "large_print", "liver_cancer_editions"}
+SLOW_BUILDS = {"shipped", "multilingual_site", "large_print", "liver_cancer_editions", "long_names_built",
+               "partial_spanish"}
 
 
 @pytest.hookimpl(tryfirst=True)

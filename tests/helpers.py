@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sysconfig
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -210,6 +211,38 @@ def unseen(root: Path) -> Path:
     )
 
 
+LONG_NAME = "Hydroxychloroquine sulfate in a slow-release form with added vitamin D and omega-3 fatty acids"
+LONG_CONDITION = "Chronic inflammatory demyelinating polyneuropathy with fatigue and sleep problems in older adults"
+LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 3
+
+
+def long_names(root: Path) -> Path:
+    """Names as long as a catalog may make them, and hostile: a compound named in a sentence of
+    lower-case words and one named in markup and template syntax (its short name too), a
+    condition of ten words and one of a single word of 135 letters; two by two reviews."""
+    facts = {"class": "Antimalarial / Immunomodulator", "safety_profile": "Generally well tolerated",
+             "regulatory_status": "FDA-approved for lupus", "evidence_level": "Randomized trials",
+             "mechanism": "Lysosomal pH increase"}
+    return make_catalog(
+        root,
+        compounds={"hcq": {"name": LONG_NAME, **facts},
+                   "zz-hostile": {**facts, "name": HOSTILE, "short_name": f"{HOSTILE} {{{{ config }}}}"}},
+        conditions={"cidp": {"name": LONG_CONDITION, "specialist": "neurologist"},
+                    "word": {"name": LONG_WORD, "specialist": "pulmonologist"}},
+        site={"publisher": "Clinique Élan", "edition_date": "2026-02-01"},
+    )
+
+
+def untranslate(catalog: Path, language: str, source: str = "Liver Cancer") -> None:
+    """Blank one msgstr of the catalog's PO file: the translation is then incomplete."""
+    po = catalog / "translations" / f"{language}.po"
+    lines = po.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index(f'msgid "{source}"\n') + 1
+    assert lines[at].startswith("msgstr ")
+    lines[at] = 'msgstr ""\n'
+    po.write_text("".join(lines), encoding="utf-8")
+
+
 AXE = Path(__file__).resolve().parent / "browser/node_modules/axe-core/axe.min.js"
 
 
@@ -247,3 +280,76 @@ def axe_violations(driver) -> dict:
     driver.execute_script(AXE.read_text(encoding="utf-8"))
     results = driver.execute_async_script("axe.run(document).then(arguments[0])")
     return results
+
+
+
+
+
+@dataclass
+class PageTop:
+    """What a PDF page prints around its own text, in points from the page's top left: the
+    lower edge of the header rule (None: no rule); the lines above it (or above the text), top
+    to bottom; the left and right ends of the last of them; the top and bottom of the page's
+    text (its letters' ink); the top of the footer below it."""
+    rule: float | None
+    lines: list[str]
+    head: tuple[float, float] | None
+    text_top: float
+    text_bottom: float
+    footer_top: float | None
+
+
+def page_tops(path: Path, dpi: int = 288) -> list[PageTop]:
+    """Every page's top and foot, as PDFium reads the file. The page's text is its tagged text
+    (running head and footer are /Artifact); the rule is found in pixels at ``dpi``: the highest
+    band above the text inked across 70 % of the page's width (a solid line, not a dashed one)
+    and thin (at most 1.5 pt: a box's frame, like the draft mark's 3 pt one, is thicker)."""
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as pdfium
+
+    def artifact(obj) -> bool:
+        for k in range(pdfium.FPDFPageObj_CountMarks(obj)):
+            name, size = (ctypes.c_ushort * 64)(), ctypes.c_ulong()
+            pdfium.FPDFPageObjMark_GetName(pdfium.FPDFPageObj_GetMark(obj, k), name, 128, ctypes.byref(size))
+            if bytes(name)[:max(size.value - 2, 0)].decode("utf-16-le") == "Artifact":
+                return True
+        return False
+
+    tops = []
+    document = pypdfium2.PdfDocument(path)
+    for page in document:
+        height, text = page.get_height(), page.get_textpage()
+        box = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
+        chars = []  # (left, right, top, bottom, artifact, size), from the page's top
+        for i in range(text.count_chars()):
+            obj = pdfium.FPDFText_GetTextObject(text.raw, i)
+            if obj and not chr(pdfium.FPDFText_GetUnicode(text.raw, i)).isspace():
+                pdfium.FPDFText_GetCharBox(text.raw, i, *(ctypes.byref(b) for b in box))
+                left, right, bottom, top = (b.value for b in box)
+                chars.append((left, right, height - top, height - bottom, artifact(obj),
+                              pdfium.FPDFText_GetFontSize(text.raw, i)))
+        text_top = min((c[2] for c in chars if not c[4]), default=height)
+        text_bottom = max((c[3] for c in chars if not c[4]), default=0.0)
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+        inked = [sum(image.crop((0, row, image.width, row + 1)).histogram()[:128]) > 0.7 * image.width
+                 for row in range(int(text_top * dpi / 72))] + [False]
+        rule, row = None, 0
+        while row < len(inked) and rule is None:
+            end = row
+            while inked[end]:
+                end += 1
+            if end > row and (end - row) * 72 / dpi <= 1.5:
+                rule = end * 72 / dpi
+            row = end + 1
+        limit = rule if rule is not None else text_top
+        above = [c for c in chars if c[4] and c[3] <= limit]
+        last = max((c[3] for c in above), default=None)
+        on_last = [c for c in above if last is not None and c[3] > last - 0.6 * c[5]]  # lines are 1.2 em apart
+        lines = text.get_text_bounded(0, height - limit, page.get_width(), height).splitlines()
+        tops.append(PageTop(rule, [line.strip() for line in lines if line.strip()],
+                            (min(c[0] for c in on_last), max(c[1] for c in on_last)) if on_last else None,
+                            text_top, text_bottom, min((c[2] for c in chars if c[4] and c[2] > text_bottom), default=None)))
+    document.close()
+    return tops

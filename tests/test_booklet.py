@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from publisher import build, load_catalog
 from publisher.catalog.bundles import bundles
 from publisher.paths import bundle_path, review_path
+from publisher.running_head import running_head
 from publisher.cli import main
 
 from conftest import ROOT
@@ -32,6 +33,7 @@ class Expected:
     label: str  # contents and outline entry
     handout: Path  # the standalone PDF of the same review
     question: str  # the review's title
+    head: str  # the running head of its later pages
 
 
 def expected_booklets(catalog_dir: Path, out: Path, large_print: bool = False) -> dict[Path, list[Expected]]:
@@ -39,10 +41,17 @@ def expected_booklets(catalog_dir: Path, out: Path, large_print: bool = False) -
     made = {}
     for bundle in bundles(list(catalog.reviews)):
         made[out / bundle_path("booklets", bundle, "pdf", "--large-print" if large_print else "")] = [
-            Expected(e.label, out / review_path("pdf", e.review, "pdf", "--large-print" if large_print else ""),
-                     f"Is {e.review.compound.display_name} Safe for {e.review.condition.name} Patients?")
+            expected_entry(e, out / review_path("pdf", e.review, "pdf", "--large-print" if large_print else ""),
+                           catalog.site.paper, large_print)
             for e in bundle.entries]
     return made
+
+
+def expected_entry(entry, handout: Path, paper: str = "letter", large_print: bool = False) -> Expected:
+    """What a booklet prints of one of its entries (a Latin-script catalog's)."""
+    review = entry.review
+    return Expected(entry.label, handout, f"Is {review.compound.display_name} Safe for {review.condition.name} Patients?",
+                    running_head(review, paper, large_print, None))
 
 
 def contents(front_pages: list[str]) -> list[tuple[str, int]]:
@@ -108,7 +117,7 @@ def check_booklet(path: Path, expected: list[Expected], publisher: str) -> list[
     # Each review reads exactly as its standalone handout, running heads and page numbers aside.
     for n, review in enumerate(expected):
         end = starts[n + 1] if n + 1 < len(starts) else len(pages)
-        furniture = [squash(f"{review.question} — Research Review"), publisher]
+        furniture = [review.head, publisher]
         assert body_text(pages[starts[n]:end], furniture) == pdf_body_text(review.handout, furniture)
 
     root = reader.trailer["/Root"]

@@ -31,7 +31,7 @@ from publisher.pipeline.workers import time_limit
 from publisher.render import Renderer
 
 from helpers import LDN, make_catalog, pdf_pages, qpdf_check, require, squash
-from test_booklet import Expected, check_booklet
+from test_booklet import Expected, check_booklet, expected_entry
 
 PUBLISHER = "Cedar Press"
 FIVE = ["alpha", "bravo", "charlie", "delta", "echo"]  # compounds reviewed for Liver Cancer, in catalog order
@@ -117,9 +117,7 @@ def expected(out: Path, catalog: Path, path: str) -> list[Expected]:
     """What check_booklet (test_booklet.py) expects of one volume: its entries, each with its handout."""
     volume = next(v for b in bundles(list(load_catalog(catalog).reviews)) for v in b.volumes
                   if bundle_file("booklet", v) == path)
-    return [Expected(e.label, out / review_path("pdf", e.review, "pdf"),
-                     f"Is {e.review.compound.display_name} Safe for {e.review.condition.name} Patients?")
-            for e in volume.entries]
+    return [expected_entry(e, out / review_path("pdf", e.review, "pdf")) for e in volume.entries]
 
 
 def test_each_volume_is_a_whole_booklet_of_its_reviews(volumes_site, two_per_volume):

@@ -25,10 +25,11 @@ from publisher.i18n.readability_es import spanish_scores, syllables
 from publisher.render import RenderSettings, make_environment
 
 from conftest import ROOT
-from helpers import pdf_pages, require, squash
+from helpers import page_tops, pdf_pages, require, squash, untranslate
 
 PARTIAL = {"es": "Traducción parcial: parte del texto se muestra sin traducir",
            "ar": "ترجمة جزئية: بعض النصوص معروضة دون ترجمة"}
+SHORT = {"es": "Traducción parcial", "ar": "ترجمة جزئية"}  # the mark above every later page's head
 DRAFT = {"es": "BORRADOR — no apto para pacientes", "ar": "مسودة — غير مخصصة للمرضى"}
 ONLINE = "https://example.org/{language}/{compound}/{condition}"
 
@@ -39,16 +40,6 @@ def catalog_in(root: Path, languages: str, online: bool = True) -> Path:
     extra = f"languages: [{languages}]\n" + (f"online_url: {ONLINE}\n" if online else "")
     site.write_text(site.read_text(encoding="utf-8") + extra, encoding="utf-8")
     return catalog
-
-
-def untranslate(catalog: Path, language: str, source: str = "Liver Cancer") -> None:
-    """Blank one msgstr of the catalog's PO file: the translation is then incomplete."""
-    po = catalog / "translations" / f"{language}.po"
-    lines = po.read_text(encoding="utf-8").splitlines(keepends=True)
-    at = lines.index(f'msgid "{source}"\n') + 1
-    assert lines[at].startswith("msgstr ")
-    lines[at] = 'msgstr ""\n'
-    po.write_text("".join(lines), encoding="utf-8")
 
 
 def says(text: str, phrase: str) -> bool:
@@ -83,8 +74,9 @@ def test_every_pdf_page_says_partial_translation_in_its_language(partial, kind, 
     pages = [squash(text) for text in pdf_pages(pdf(partial, language, kind))]
     assert len(pages) >= 3
     for number, text in enumerate(pages, start=1):
-        assert says(text, PARTIAL[language]), (number, text[:200])
+        assert says(text, SHORT[language]), (number, text[:200])
         assert "Partial translation" not in text
+    assert says(pages[0], PARTIAL[language])  # in full, boxed, on the handout's first page or the booklet's cover
     # A draft translation: its review pages also carry the DRAFT mark, in the language, beside it.
     reviews = pages if kind == "handout" else pages[2:]  # a booklet's cover and contents are not reviews
     for text in reviews:
@@ -94,18 +86,21 @@ def test_every_pdf_page_says_partial_translation_in_its_language(partial, kind, 
 def test_the_marks_head_every_page_after_the_first_draft_mark_first(partial):
     first, *rest = pdf_pages(pdf(partial, "es", "handout"))
     assert squash(first).index(DRAFT["es"].upper()) < squash(first).index(PARTIAL["es"])  # boxed, in that order
-    for text in rest:  # the running head: both marks, then the page's title
-        assert f"{DRAFT['es']} · {PARTIAL['es']} · ¿Es seguro" in squash(text)
+    tops = page_tops(pdf(partial, "es", "handout"))[1:]
+    assert len(tops) == len(rest) >= 1
+    for top in tops:  # above the rule: both marks on a line of their own, then the running head
+        assert top.lines == [f"{DRAFT['es']} · {SHORT['es']}", "LDN · Liver Cancer"]  # the untranslated name
 
 
 def test_html_and_every_epub_document_carry_the_mark(partial):
     html = (partial / "es/html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--es.html").read_text(encoding="utf-8")
-    assert f'<p class="partial-mark" role="note">{PARTIAL["es"]}</p>' in html
+    assert f'<p class="partial-mark" role="note" data-head="{SHORT["es"]}">{PARTIAL["es"]}</p>' in html
     with zipfile.ZipFile(partial / "es/epub/by-condition/all-compounds--liver-cancer--es.epub") as book:
         documents = [n for n in book.namelist() if n.endswith(".xhtml")]
         assert {"EPUB/cover.xhtml", "EPUB/title.xhtml", "EPUB/nav.xhtml"} < set(documents) and len(documents) == 4
         for name in documents:
-            assert f'<p class="partial-mark" role="note">{PARTIAL["es"]}</p>' in book.read(name).decode("utf-8"), name
+            mark = re.search(r'<p class="partial-mark" role="note"[^>]*>(.*?)</p>', book.read(name).decode("utf-8"))
+            assert mark and mark.group(1) == PARTIAL["es"], name
 
 
 def test_a_complete_translation_has_no_mark_and_an_approved_one_no_draft_mark(tmp_path):
@@ -206,8 +201,9 @@ def test_readability_per_language_of_site_yaml(tmp_path):
 
 
 def test_large_print_marks_every_page_well_inside_the_paper(tmp_path):
-    """At 18 pt the marks and a long Spanish running head would not fit above the page: the
-    marks stand in for it, and stay half an inch from the paper's edge."""
+    """At 18 pt the draft's mark, the partial translation's and the running head each have a
+    line above the rule of every page after the first, half an inch or more from the paper's
+    edge."""
     catalog = catalog_in(tmp_path, "en, es", online=False)
     untranslate(catalog, "es")
     out = tmp_path / "out"
@@ -215,7 +211,8 @@ def test_large_print_marks_every_page_well_inside_the_paper(tmp_path):
           edition="large-print", jobs=1)
     handout = out / "es/large-print/pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--large-print--es.pdf"
     pages = pdf_pages(handout)
-    assert len(pages) >= 4 and all(PARTIAL["es"] in squash(text) for text in pages)
+    assert len(pages) >= 4 and PARTIAL["es"] in squash(pages[0]) and all(SHORT["es"] in squash(text) for text in pages)
+    assert [top.lines for top in page_tops(handout)[1:]] == [[DRAFT["es"], SHORT["es"], "LDN · Liver Cancer"]] * (len(pages) - 1)
     bbox = subprocess.run(["pdftotext", "-bbox", str(handout), "-"], capture_output=True, text=True, check=True).stdout
     tops = [min(float(y) for y in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"', page))
             for page in bbox.split("<page ")[1:]]

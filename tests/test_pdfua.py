@@ -111,9 +111,8 @@ def test_page_numbers_running_heads_and_footers_are_pagination_artifacts(shipped
                   and ops[1].get("/Type") == "/Pagination"]
     assert len(pagination) == 3  # running head, footer, page number
     text = text_by_marking(page)
-    assert text[True] == ("Is Low-Dose Naltrexone (LDN) Safe for Liver Cancer Patients? — Research Review "
-                          "Insight Swarm Research Team Page 2 of 3")
-    assert "Page 2" not in text[False] and "Research Review" not in text[False]
+    assert text[True] == "LDN · Liver Cancer Insight Swarm Research Team Page 2 of 3"
+    assert "Page 2" not in text[False] and "LDN · Liver Cancer" not in text[False]
     assert "Liver Cancer" in text[False]  # the page's own text is still content
 
 
