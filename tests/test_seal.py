@@ -234,11 +234,14 @@ def test_an_ecdsa_key_signs_deterministically(tmp_path, signed):
     """RFC 6979 nonces: the same document signed twice by an ECDSA key gives the same bytes."""
     from publisher.seal import open_seal
 
-    _, p12 = make_pki(tmp_path, key_type="ec")
+    ca, p12 = make_pki(tmp_path, key_type="ec")
     seal = open_seal(p12, PASSWORD, "UNUSED")
     signed_data = (signed / HANDOUT).read_bytes()
     data = signed_data[:signed_data.index(b"%%EOF") + len(b"%%EOF\n")]  # the handout as built, unsigned
-    assert seal.pdf(data, dt.date(2026, 11, 1)) == seal.pdf(data, dt.date(2026, 11, 1))
+    once = tmp_path / "once.pdf"
+    once.write_bytes(seal.pdf(data, dt.date(2026, 11, 1)))
+    assert seal.pdf(data, dt.date(2026, 11, 1)) == once.read_bytes()
+    assert run("verify", "--trust", ca, once).output.startswith(f"{once}: unchanged since signed by {CLINIC};")
     assert seal.detached(b"x\n", dt.date(2026, 11, 1)) == seal.detached(b"x\n", dt.date(2026, 11, 1))
 
 

@@ -16,8 +16,9 @@ same bytes. A B-B signature's time is the signer's claim in any case (only a tim
 authority could prove one, over the network, in different bytes each time). A date before
 the certificate's first valid moment is moved to that moment: readers judge a signature at its
 claimed time. The signature itself is deterministic for RSA keys (PKCS#1 v1.5), Ed25519 and
-Ed448, and for ECDSA too (RFC 6979 nonces, see ``_KeptKeySigner``); a DSA key signs with a
-random nonce, so its signatures are valid but new bytes on every rebuild.
+Ed448 (which poppler's pdfsig cannot check), and for ECDSA too (RFC 6979 nonces, see
+``pades._KeptKeySigner``); a DSA key signs with a random nonce, so its signatures are valid but
+new bytes on every rebuild.
 """
 
 from __future__ import annotations
@@ -49,12 +50,20 @@ class Seal:
 
     @property
     def signer(self):
-        """pyHanko's signer, made on first use (importing pyHanko takes a quarter of a second)."""
+        """pyHanko's signer, made on first use (importing pyHanko takes about half a second)."""
         if self._signer is None:
             from .pades import kept_key_signer
 
             self._signer = kept_key_signer(self.key, self.certificate, self.chain)
         return self._signer
+
+    @property
+    def digest(self) -> str:
+        """The message digest its key signs with, as pyHanko chooses it (SHA-256 for RSA up to
+        3072 bits and P-256; SHA-512 for Ed25519)."""
+        from pyhanko.sign.signers.pdf_cms import select_suitable_signing_md
+
+        return select_suitable_signing_md(self.signer.signing_cert.public_key)
 
     @property
     def name(self) -> str:
@@ -97,7 +106,7 @@ class Seal:
         from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
         signed = asyncio.run(self.signer.async_sign_general_data(
-            data, "sha256", detached=True,
+            data, self.digest, detached=True,
             signed_attr_settings=PdfCMSSignedAttributes(signing_time=self.signing_time(day))))
         return signed.dump()
 

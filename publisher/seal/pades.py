@@ -43,7 +43,7 @@ class _KeptMetadataWriter(IncrementalPdfFileWriter):
 
 def kept_key_signer(key, certificate, chain):
     """pyHanko's in-memory signer for ``key``, which it keeps loaded: its own signer parses
-    the key again for every signature (about 50 ms for an RSA key, twice a PDF)."""
+    the key again for every signature (about 50 ms for an RSA key)."""
     from pyhanko.keys.internal import translate_pyca_cryptography_cert_to_asn1, translate_pyca_cryptography_key_to_asn1
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -113,19 +113,23 @@ def sign_pdf(data: bytes, seal, signing_time: dt.datetime) -> bytes:
     field = next(ref for ref in writer.root["/AcroForm"]["/Fields"] if ref.get_object()["/T"] == FIELD)
     _tag(writer, field)
     meta = signers.PdfSignatureMetadata(
-        field_name=FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+        field_name=FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm=seal.digest,
         app_build_props=BuildProps(name="publisher", revision=__version__))
     signer = _DatedSigner(meta, seal.signer, signing_time=signing_time)
     return signer.sign_pdf(writer, existing_fields_only=True, bytes_reserved=seal.reserved).getvalue()
 
 
 def _dummy_size(seal, signing_time: dt.datetime) -> int:
-    """The DER size of a signature of the empty message's digest, with a PDF signature's attributes."""
+    """The DER size of a signature of the empty message, with a PDF signature's attributes."""
     import asyncio
 
     from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
-    dummy = seal.signer.async_sign(hashlib.sha256(b"").digest(), "sha256", use_pades=True, dry_run=True,
+    from cryptography.hazmat.primitives.hashes import Hash
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    empty = Hash(get_pyca_cryptography_hash(seal.digest)).finalize()
+    dummy = seal.signer.async_sign(empty, seal.digest, use_pades=True, dry_run=True,
                                    signed_attr_settings=PdfCMSSignedAttributes(signing_time=signing_time))
     return len(asyncio.run(dummy).dump())
 
