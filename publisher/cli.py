@@ -122,7 +122,7 @@ def build_command(dry_run, as_json, quiet, verbose, **options):
                              "add --dry-run, or drop --json")
     if quiet and verbose:
         raise SelectionError("-q/--quiet and -v/--verbose contradict each other: choose one")
-    chosen = BuildOptions(**options)
+    chosen = BuildOptions(**options, sign_password=_sign_password(options))
     if dry_run:
         _print_plans(plans(chosen), as_json, verbose)
         return
@@ -158,6 +158,16 @@ def build_command(dry_run, as_json, quiet, verbose, **options):
             click.echo(f"removed {path}")
     if not quiet:
         click.echo(report.summary())
+
+
+def _sign_password(options: dict) -> str | None:
+    """--sign's password: asked for (not echoed) on a terminal when its environment variable is
+    unset; otherwise the library reads the variable (and says when it is unset)."""
+    if options["sign"] is None or not options["release"] or options["sign_password_env"] in os.environ:
+        return None
+    if not sys.stdin.isatty():
+        return None
+    return click.prompt(f"Password for {options['sign']}", hide_input=True, err=True)
 
 
 class Terminated(BaseException):
@@ -444,6 +454,23 @@ def handout_command(compound, condition, language, patient, clinician, given, no
             path = Path(where)
             Folder(path.parent).write(path.name, data)
             click.echo(f"wrote {path}", err=True)
+
+
+@main.command("verify", short_help="Check the clinic's signature on PDFs and SHA256SUMS.")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--trust", metavar="CA.pem", help="Trusted certificates (PEM or DER): the signer's certificate must "
+                                                "chain to one. Without it the signer is named, not checked.")
+def verify_command(files, trust):
+    """For each PDF: who signed it, whether it is unchanged since, and its date; for SHA256SUMS
+    (or SHA256SUMS.p7s): its signature, then every file it lists. Exit 1 when any file is
+    changed, missing or unsigned, or --trust does not vouch for its certificate."""
+    from .seal.verify import verify
+
+    findings = verify(files, trust)
+    for finding in findings:
+        click.echo(finding.line)
+    if not all(finding.ok for finding in findings):
+        sys.exit(1)
 
 
 @main.command("desk", short_help="A web page for one patient's handout at a time; nothing kept.")

@@ -15,6 +15,7 @@ from typing import Iterable
 
 from .errors import SelectionError
 from .outputs import ALIASES, FORMATS, NEEDS, OUTPUTS
+from .seal import PASSWORD_ENV
 
 EDITIONS = ("standard", "large-print")  # print editions (a language's version is not one)
 WORDINGS = ("standard", "plain")  # the seeds' words, or plain language (catalog/plain.py, i18n/wording.py)
@@ -74,6 +75,15 @@ class BuildOptions:
     release: bool = field(default=False, metadata=cli(
         "--release", is_flag=True,
         help="Refuse (writing nothing) unless every selected review is approved and not overdue."))
+    sign: Path | None = field(default=None, metadata=cli(
+        "--sign", metavar="FILE.p12",
+        help="With --release: sign every PDF (an invisible PAdES signature) and SHA256SUMS (SHA256SUMS.p7s) "
+             "with the certificate and key in this PKCS#12 file."))
+    sign_password_env: str = field(default=PASSWORD_ENV, metadata=cli(
+        "--sign-password-env", metavar="NAME", show_default=True,
+        help="The environment variable holding --sign's password (unset: asked for on a terminal). The "
+             "password is never a command-line argument."))
+    sign_password: str | None = field(default=None, repr=False, compare=False)  # library only; the CLI asks
     today: dt.date | None = None  # for --release; default the real today (outputs never depend on it)
 
     def __post_init__(self):
@@ -97,6 +107,11 @@ class BuildOptions:
         if _lower(self.wording) not in WORDINGS:
             raise SelectionError(f"unknown wording '{self.wording}': choose from {', '.join(WORDINGS)}")
         put("wording", _lower(self.wording))
+        put("sign", Path(self.sign) if self.sign is not None else None)
+        if self.sign is not None and not self.release:
+            # A signature says the clinic released the file: a draft must not carry one.
+            raise SelectionError("--sign goes with --release: only a release build (every review approved and "
+                                 "current) is signed; add --release, or drop --sign")
         if self.jobs is not None and (isinstance(self.jobs, bool) or not isinstance(self.jobs, int)
                                       or self.jobs < 1):
             raise SelectionError(f"--jobs must be 1 or more, not {self.jobs}")

@@ -22,6 +22,7 @@ HTML_ASSETS = "html/_assets"  # stylesheets and fonts beside the HTML handouts (
 PORTAL_ASSETS = "assets"  # the portal pages' stylesheet and script
 DOWNLOADS = "downloads"  # the portal's zips
 CHECKSUMS = "SHA256SUMS"
+CHECKSUMS_SIGNATURE = "SHA256SUMS.p7s"  # its detached CMS signature, when a release is signed (seal/)
 
 # What a file of one review or one bundle is, by kind: (folder, suffix).
 REVIEW_FILES = {"html": ("html", "html"), "pdf": ("pdf", "pdf"), "preview": ("previews", "png")}
@@ -32,7 +33,7 @@ BUNDLE_KINDS = ("compound", "condition")  # a portal page per bundle: compounds/
 # manifest may name, and the only ones a build removes files from.
 OUTPUT_FOLDERS = tuple(dict.fromkeys([*(folder for folder, _ in (*REVIEW_FILES.values(), *BUNDLE_FILES.values())),
                                       DOWNLOADS, *(f"{kind}s" for kind in BUNDLE_KINDS), PORTAL_ASSETS]))
-ROOT_FILES = (CHECKSUMS, "index.html", "catalog.json", "opds.xml", "sitemap.xml")
+ROOT_FILES = (CHECKSUMS, CHECKSUMS_SIGNATURE, "index.html", "catalog.json", "opds.xml", "sitemap.xml")
 
 
 def source_language(site) -> str:

@@ -42,6 +42,8 @@ INSTALL = {
     "zbarimg": "apt-get install zbar-tools",
     "zip": "apt-get install zip",
     "pdftoppm": "apt-get install poppler-utils",
+    "pdfsig": "apt-get install poppler-utils",
+    "openssl": "apt-get install openssl",
     "chromium": "apt-get install chromium chromium-driver",
     "chromedriver": "apt-get install chromium chromium-driver",
     "selenium": "pip install selenium",

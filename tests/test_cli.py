@@ -277,7 +277,7 @@ def test_paper_in_capitals_on_the_command_line(tmp_path):
     assert refused.exit_code == 2 and refused.output == "Error: unknown paper 'Legal': choose from letter, a4\n"
 
 
-HELPS = [[], ["build"], ["check"], ["list"], ["serve"], ["translations"], ["translations", "update"]]
+HELPS = [[], ["build"], ["check"], ["list"], ["serve"], ["translations"], ["translations", "update"], ["verify"]]
 
 
 @pytest.mark.parametrize("command", HELPS, ids=lambda c: " ".join(c) or "publisher")
@@ -299,6 +299,7 @@ def test_command_summaries_and_metavars():
         "  list          List compounds, conditions and reviews.",
         "  serve         Preview: build, serve and rebuild on every change.",
         "  translations  Keep the catalog's translations (PO files) up to date.",
+        "  verify        Check the clinic's signature on PDFs and SHA256SUMS.",
     ]
     build = squash_help(["build"])
     assert "--catalog DIR The catalog directory. [default: catalog]" in build

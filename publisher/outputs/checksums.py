@@ -8,7 +8,7 @@ writer), after them, and again exactly when one of them changes.
 from __future__ import annotations
 
 from ..catalog.model import Review
-from ..paths import CHECKSUMS, is_large_print
+from ..paths import CHECKSUMS, CHECKSUMS_SIGNATURE, is_large_print
 from ..render import RenderSettings
 from .base import DerivedOutput, Target
 
@@ -22,8 +22,10 @@ class ChecksumsOutput(DerivedOutput):
 
     @staticmethod
     def sources(target: Target, owned: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-        """Every other file the build owns (the large-print edition has its own), sorted."""
-        return (tuple(sorted(path for path in owned if path != target.path and not is_large_print(path))),)
+        """Every other file the build owns (the large-print edition has its own), sorted; not
+        the signature of this file, made after it."""
+        return (tuple(sorted(path for path in owned if path not in (target.path, CHECKSUMS_SIGNATURE)
+                             and not is_large_print(path))),)
 
     @staticmethod
     def reads(target: Target, path: str) -> bool:

@@ -1,5 +1,7 @@
 """One build: plan it (plan.py), then carry the plan out: remove stale outputs, make what is
-out of date in worker processes, round by round, and hand every file to the writer.
+out of date in worker processes, round by round, and hand every file to the writer. A signed
+release's PDFs and SHA256SUMS.p7s are signed here, in the main process, between the workers and
+the writer: the key never goes to a worker or a Dask cluster (seal/).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..options import BuildOptions
+from ..paths import CHECKSUMS
+from ..seal import SIGNATURE_STEP, catalog_day, document_day
 from ..outputs import OUTPUTS, TYPESET, Source, is_derived
 from .manifest import Recorded
 from .plan import Plan, Step, plans
@@ -88,8 +92,15 @@ def execute(plan: Plan, progress: Progress | None = None) -> BuildReport:
         with Pool(max(1, min(options.jobs or cores(), len(plan.make))), options.scheduler) as pool:
             for wave in plan.waves():
                 steps = {s.path: s for s in wave}
-                tasks = [(s.format, _with_inputs(s, writer, plan.neighbours)) for s in wave]
-                for path, data in pool.run(plan.settings, tasks):
+                if wave[0].format == SIGNATURE_STEP:  # made here: the key stays in this process
+                    made = [(s.path, plan.seal.detached(writer.read(CHECKSUMS), catalog_day(plan.catalog)))
+                            for s in wave]
+                else:
+                    made = pool.run(plan.settings, [(s.format, _with_inputs(s, writer, plan.neighbours))
+                                                    for s in wave])
+                for path, data in made:
+                    if plan.seal is not None and steps[path].format in TYPESET:  # signed before it is written
+                        data = plan.seal.pdf(data, document_day(steps[path].target, plan.settings.site))
                     writer.write(path, data, steps[path].fingerprint)
                     report.built.append(path)
                     if progress:

@@ -19,7 +19,7 @@ from typing import Iterable
 import jinja2
 
 from ..i18n.wording import fingerprint_parts
-from ..outputs import Target
+from ..outputs import TYPESET, Target
 from ..render import RenderSettings
 from ..version import __version__
 
@@ -89,8 +89,9 @@ def template_closure(env: jinja2.Environment, roots: tuple[str, ...], known: dic
 class Fingerprints:
     """Hashes outputs of one build's settings (site, paper, duplex, brand, large print)."""
 
-    def __init__(self, env: jinja2.Environment, settings: RenderSettings):
+    def __init__(self, env: jinja2.Environment, settings: RenderSettings, seal: str | None = None):
         self.env = env
+        self.seal = seal  # a signed release: its certificates' SHA-256 (seal/), part of every PDF's
         self.large_print = settings.large_print
         brand = settings.brand
         self.base = _digest(__version__, _record(dataclasses.replace(settings, brand=None)),
@@ -133,9 +134,14 @@ class Fingerprints:
             sources = _digest(sources, target.date.isoformat())
         return self._how(output) + sources[:32]
 
+    def signature(self, checksums: str, day) -> str:
+        """SHA256SUMS.p7s: the certificates, the signing day and SHA256SUMS's fingerprint."""
+        return _digest("signature", self.seal, day.isoformat(), checksums)
+
     def _how(self, output) -> str:
         if output.name not in self._made_by:
-            self._made_by[output.name] = _digest(self.base, self.format_digest(output))[:32]
+            sealed = (self.seal,) if self.seal and output.name in TYPESET else ()  # a new certificate re-signs
+            self._made_by[output.name] = _digest(self.base, self.format_digest(output), *sealed)[:32]
         return self._made_by[output.name]
 
     @staticmethod

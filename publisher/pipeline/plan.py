@@ -25,9 +25,10 @@ from ..catalog.records import quote
 from ..catalog.release import review_release_problems
 from ..errors import CatalogError, ReleaseError, SelectionError
 from ..options import BuildOptions
-from ..outputs import OUTPUTS, Target, is_derived
-from ..paths import in_large_print, is_source, output_root, source_language
+from ..outputs import OUTPUTS, TYPESET, Target, is_derived
+from ..paths import CHECKSUMS, CHECKSUMS_SIGNATURE, in_large_print, is_source, output_root, source_language
 from ..render import RenderSettings, make_environment
+from ..seal import SIGNATURE_STEP, Seal, catalog_day, document_day, open_seal
 from .alternates import LanguageAlternates
 from .fingerprint import Fingerprints
 from .manifest import Recorded, Manifest
@@ -61,6 +62,7 @@ class Plan:
     steps: list[Step]  # every selected output, in the order they are made
     stale: list[str]  # outputs whose review (or bundle) left the catalog: to remove
     neighbours: dict[str, Recorded]  # the large-print edition's outputs, read-only: the portal links them
+    seal: Seal | None = None  # a signed release's certificate and key (--sign): execute.py signs with it
 
     @property
     def make(self) -> list[Step]:
@@ -79,7 +81,7 @@ class Plan:
         parallel), then each derived format, after the outputs it reads."""
         rounds: dict[str | None, list[Step]] = {}  # steps come in that order already
         for step in self.make:
-            derived = is_derived(OUTPUTS[step.format])
+            derived = step.format == SIGNATURE_STEP or is_derived(OUTPUTS[step.format])
             rounds.setdefault(step.format if derived else None, []).append(step)
         return list(rounds.values())
 
@@ -105,7 +107,8 @@ def plans(options: BuildOptions) -> list[Plan]:
     with _collector_paused():
         catalog = load_catalog(options.catalog)
     check_languages(catalog.site, options.languages)
-    return [plan(options, language, catalog) for language in options.languages or catalog.site.languages]
+    seal = _open_seal(options)  # once: its password is asked for once
+    return [plan(options, language, catalog, seal) for language in options.languages or catalog.site.languages]
 
 
 def check_languages(site, asked) -> None:
@@ -116,11 +119,16 @@ def check_languages(site, asked) -> None:
                                  f"choose from {', '.join(site.languages)}")
 
 
-def plan(options: BuildOptions, language: str | None = None, catalog: Catalog | None = None) -> Plan:
+def plan(options: BuildOptions, language: str | None = None, catalog: Catalog | None = None,
+         seal: Seal | None = None) -> Plan:
     """Load and check everything, and work out what is out of date in one language (default:
-    the catalog's own); writes nothing."""
+    the catalog's own); writes nothing. ``seal``: ``--sign``'s, when already opened."""
     with _collector_paused():
-        return _plan(options, language, catalog)
+        return _plan(options, language, catalog, seal or _open_seal(options))
+
+
+def _open_seal(options: BuildOptions) -> Seal | None:
+    return open_seal(options.sign, options.sign_password, options.sign_password_env) if options.sign else None
 
 
 @contextlib.contextmanager
@@ -142,7 +150,7 @@ def _collector_paused():
             gc.enable()
 
 
-def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) -> Plan:
+def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None, seal: Seal | None) -> Plan:
     catalog = catalog or load_catalog(options.catalog)
     language = language or source_language(catalog.site)
     if options.plain or not is_source(catalog.site, language):
@@ -163,7 +171,7 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) 
     neighbours = {} if options.large_print else {  # the same language's large-print edition
         in_large_print(p): e for p, e in Manifest.load(
             options.out, _below(options.out, catalog.site, language, True, options.plain)).entries.items()}
-    fingerprints = Fingerprints(make_environment(), settings)
+    fingerprints = Fingerprints(make_environment(), settings, seal.fingerprint if seal else None)
     alternates = LanguageAlternates(options, catalog.site, language)  # which languages a portal page can link
 
     reason, forced = manifest.reason, "forced" if options.force else None
@@ -177,7 +185,8 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) 
                 steps.append(Step(name, target, fingerprint, reason(target.path, fingerprint) or forced))
     # Filters never make an output stale: compare with every output of the whole catalog.
     everything = targets if len(reviews) == len(catalog.reviews) else _targets(list(catalog.reviews), settings)
-    stale = sorted(set(manifest.entries) - {t.path for found in everything.values() for t in found})
+    stale = sorted(set(manifest.entries) - {t.path for found in everything.values() for t in found}
+                   - ({CHECKSUMS_SIGNATURE} if seal else set()))  # an unsigned build removes the signature
 
     # Derived outputs read what the folder will hold once the steps above are done. One that
     # is already in the folder is kept true even when its format was not asked for.
@@ -197,7 +206,22 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) 
                 fingerprint = fingerprints.derived(cls, target, digest)
                 steps.append(Step(name, target, fingerprint, reason(target.path, fingerprint) or forced, sources))
                 prints[target.path] = fingerprint
-    return Plan(options, manifest.root, catalog, reviews, settings, manifest, steps, stale, neighbours)
+    if seal is not None:
+        steps += _sealed(seal, steps, catalog, settings, fingerprints, prints, reason, forced)
+    return Plan(options, manifest.root, catalog, reviews, settings, manifest, steps, stale, neighbours, seal)
+
+
+def _sealed(seal: Seal, steps: list[Step], catalog: Catalog, settings: RenderSettings, fingerprints: Fingerprints,
+            prints: dict[str, str], reason, forced) -> list[Step]:
+    """A signed release: its certificate checked against the dates of the PDFs to sign (before
+    anything is written), and the step that signs SHA256SUMS, when the folder will hold one."""
+    seal.check_dates(document_day(s.target, settings.site) for s in steps if s.reason and s.format in TYPESET)
+    if CHECKSUMS not in prints:
+        return []
+    day = catalog_day(catalog)
+    fingerprint = fingerprints.signature(prints[CHECKSUMS], day)
+    return [Step(SIGNATURE_STEP, Target(CHECKSUMS_SIGNATURE), fingerprint,
+                 reason(CHECKSUMS_SIGNATURE, fingerprint) or forced, (CHECKSUMS,))]
 
 
 def _below(out: Path, site, language: str, large_print: bool, plain: bool) -> str:
