@@ -97,7 +97,7 @@ class Fingerprints:
                             json.dumps(brand.fingerprint() if brand else None, sort_keys=True),
                             *fingerprint_parts(settings.site.language))  # its wording and faces
         self._formats: dict[str, str] = {}  # format -> its templates' and styles' digest
-        self._made_by: dict[str, str] = {}  # format -> first half of its outputs' fingerprints
+        self._made_by: dict[tuple, str] = {}  # (format, links) -> first half of its outputs' fingerprints
         self._files: dict[Path, str] = {}  # project file -> digest of its bytes
         self._templates: dict[str, tuple] = {}  # name -> (source, templates it uses)
         self._records: dict[int, tuple] = {}  # id(record) -> (record, digest): it is in several outputs
@@ -114,13 +114,13 @@ class Fingerprints:
         return self._formats[output.name]
 
     def of(self, output, target: Target) -> str:
-        """How the output is made (settings, format), then what from: two halves of 128 bits.
+        """How the output is made (settings, format, a handout's links), then what from: two halves of 128 bits.
         Joined, not hashed again: a large plan has tens of thousands of outputs and few of
         either half. The path adds nothing: it follows from the subject and the settings."""
         if target.asset is not None:  # copied as it is: its bytes are all it depends on
             return _digest(__version__, target.path, self._file(target.asset))
         subject = self._review(target.review) if target.review is not None else self._bundle(target.bundle)
-        return self._how(output) + subject[:32]
+        return self._how(output, target.links) + subject[:32]
 
     def derived(self, output, target: Target, sources: str) -> str:
         """A derived output: its own format and options, its sources' digest (``sources``)
@@ -129,10 +129,13 @@ class Fingerprints:
             sources = _digest(sources, " ".join(target.languages))
         return self._how(output) + sources[:32]
 
-    def _how(self, output) -> str:
-        if output.name not in self._made_by:
-            self._made_by[output.name] = _digest(self.base, self.format_digest(output))[:32]
-        return self._made_by[output.name]
+    def _how(self, output, links: tuple[str, ...] = ()) -> str:
+        """The first half: settings and format, and an HTML handout's header (which links it
+        has, never their files' fingerprints: handout_links.py); a few dozen, each hashed once."""
+        key = (output.name, links)
+        if key not in self._made_by:
+            self._made_by[key] = _digest(self.base, self.format_digest(output), *links)[:32]
+        return self._made_by[key]
 
     @staticmethod
     def sources(prints: dict[str, str], paths: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
