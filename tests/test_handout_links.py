@@ -17,7 +17,7 @@ from publisher import BuildOptions, build
 from publisher.pipeline.plan import plans
 
 from conftest import catalog_with_languages
-from helpers import LDN, make_catalog, require, tree_digests, write_yaml
+from helpers import LDN, axe_violations, chromium, make_catalog, require, serve_folder, tree_digests, write_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog"
@@ -162,9 +162,26 @@ def test_pdf_has_no_trace_of_the_header(orders, tmp_path):
     assert (tmp_path / "alone" / pdf.relative_to(orders["standard-first"])).read_bytes() == pdf.read_bytes()
 
 
-def test_the_header_is_for_the_screen_only():
-    css = (ROOT / "styles/handout.css").read_text(encoding="utf-8")
-    assert "@media print {\n  .handout-links { display: none; }\n}" in css
+@pytest.mark.browser
+def test_chromium_shows_the_header_on_screen_only_and_axe_finds_nothing(orders):
+    """Both editions' headers in full (five and four links): no axe-core violation (best
+    practices included), no sideways scroll at 320 px, and gone when the page is printed."""
+    server = serve_folder(orders["standard-first"])
+    driver = chromium(320, 800, axe=True)
+    try:
+        for page in (HANDOUT, LARGE_HANDOUT):
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "screen"})
+            driver.get(f"http://127.0.0.1:{server.server_address[1]}/{page}")
+            results = axe_violations(driver)
+            assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]] == []
+            shown = "return getComputedStyle(document.querySelector('nav.handout-links')).display"
+            assert driver.execute_script(shown) == "block"
+            assert driver.execute_script("return document.documentElement.scrollWidth <= innerWidth")
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+            assert driver.execute_script(shown) == "none"
+    finally:
+        driver.quit()
+        server.shutdown()
 
 
 def small(root: Path) -> Path:

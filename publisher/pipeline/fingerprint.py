@@ -98,6 +98,7 @@ class Fingerprints:
                             *fingerprint_parts(settings.site.language))  # its wording and faces
         self._formats: dict[str, str] = {}  # format -> its templates' and styles' digest
         self._made_by: dict[tuple, str] = {}  # (format, links) -> first half of its outputs' fingerprints
+        self._headers: dict[str, set[str]] = {}  # format -> the first halves of its every set of links
         self._files: dict[Path, str] = {}  # project file -> digest of its bytes
         self._templates: dict[str, tuple] = {}  # name -> (source, templates it uses)
         self._records: dict[int, tuple] = {}  # id(record) -> (record, digest): it is in several outputs
@@ -121,6 +122,13 @@ class Fingerprints:
             return _digest(__version__, target.path, self._file(target.asset))
         subject = self._review(target.review) if target.review is not None else self._bundle(target.bundle)
         return self._how(output, target.links) + subject[:32]
+
+    def but_for_links(self, output, target: Target, fingerprint: str, every: Iterable[tuple[str, ...]]) -> bool:
+        """Whether ``fingerprint`` is ``target``'s but for its links, each set of them in
+        ``every``: an HTML handout made from the same inputs with another header."""
+        if output.name not in self._headers:
+            self._headers[output.name] = {self._how(output, links) for links in every}
+        return fingerprint[32:] == self.of(output, target)[32:] and fingerprint[:32] in self._headers[output.name]
 
     def derived(self, output, target: Target, sources: str) -> str:
         """A derived output: its own format and options, its sources' digest (``sources``)

@@ -21,6 +21,8 @@ from ..render import RenderSettings
 
 KINDS = ("pdf", "large_print_pdf", "compound", "condition", "index")  # in the header's order
 MADE_BY = {"pdf": "pdf", "large_print_pdf": "pdf", "compound": "portal", "condition": "portal", "index": "portal"}
+# Every header a handout can have: each set of links, in the header's order.
+EVERY = tuple(tuple(kind for bit, kind in enumerate(KINDS) if mask >> bit & 1) for mask in range(2 ** len(KINDS)))
 
 
 class Holdings(NamedTuple):

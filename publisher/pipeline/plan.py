@@ -31,7 +31,7 @@ from ..paths import in_large_print, is_source, output_root, review_file, source_
 from ..render import RenderSettings, make_environment
 from .alternates import LanguageAlternates
 from .fingerprint import Fingerprints
-from .handout_links import HandoutLinks, Holdings
+from .handout_links import EVERY, HandoutLinks, Holdings
 from .manifest import Recorded, Manifest
 
 REASONS = ("new", "changed input", "missing file", "forced")
@@ -192,8 +192,7 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) 
                 fingerprint = fingerprints.of(output, target)
                 steps.append(Step(name, target, fingerprint, reason(target.path, fingerprint) or forced))
     if "html" not in options.formats:  # handouts already there follow what they link
-        before = _links(settings, Holdings(manifest.entries), Holdings(other))
-        steps += _relinked(targets["html"], before, links, manifest, fingerprints)
+        steps += _relinked(targets["html"], links, manifest, fingerprints)
     # Filters never make an output stale: compare with every output of the whole catalog.
     everything = targets if len(reviews) == len(catalog.reviews) else _targets(list(catalog.reviews), settings)
     stale = sorted(set(manifest.entries) - {t.path for found in everything.values() for t in found})
@@ -227,11 +226,13 @@ def refresh(done: Plan) -> Plan:
     are linked by the build that makes them, whichever edition is built first.
 
     Only outputs already in that root are considered (a large-print build into an empty folder
-    writes no portal), and only those that were up to date with the root ``done`` finds: one
-    made from other catalog text, templates, options or selection is left to its own edition's
-    next build, which would make it differently anyway. Its reviews are those whose PDF the
-    root has: the selection its portal was last made for, when it was one build's. Planned
-    before ``done`` is carried out: it compares ``done``'s root as it is and as it will be."""
+    writes no portal), and only those up to date but for ``done``'s changes: an HTML handout
+    made from the same inputs with another header; a portal page, feed or ``SHA256SUMS`` made
+    from the files ``done``'s root holds now. One made from other catalog text, templates,
+    options or selection is left to its own edition's next build, which would make it
+    differently anyway. Its reviews are those whose PDF the root has: the selection its portal
+    was last made for, when it was one build's. Planned before ``done`` is carried out: it
+    compares ``done``'s root as it is and as it will be."""
     options = dataclasses.replace(done.options, edition="standard" if done.settings.large_print else "large-print",
                                   force=False)
     site, catalog = done.catalog.site, done.catalog
@@ -240,13 +241,12 @@ def refresh(done: Plan) -> Plan:
     if not manifest.entries or not (done.make or done.stale):  # nothing there, or nothing changes beside it
         return Plan(options, manifest.root, catalog, [], settings, manifest, [], [], {})
     fingerprints = Fingerprints(make_environment(), settings)
-    now, then = Holdings(done.manifest.entries), Holdings(done.holds)  # ``done``'s root, before and after
-    before, after = _links(settings, Holdings(manifest.entries), now), _links(settings, Holdings(manifest.entries), then)
+    links = _links(settings, Holdings(manifest.entries), Holdings(done.holds))
     named = variant(settings)
     reviews = [r for r in catalog.reviews if review_file("pdf", r, named) in manifest.entries]
     handouts = [r for r in catalog.reviews if review_file("html", r, named) in manifest.entries]
     targets = _targets(reviews, settings)
-    steps = _relinked(OUTPUTS["html"].targets(handouts, settings), before, after, manifest, fingerprints)
+    steps = _relinked(OUTPUTS["html"].targets(handouts, settings), links, manifest, fingerprints)
 
     # Derived outputs there, made again when what they read changes with ``done``'s root.
     kept = {p: e.fingerprint for p, e in manifest.entries.items()}
@@ -286,19 +286,19 @@ def _links(settings: RenderSettings, own: Holdings, other: Holdings) -> HandoutL
     return HandoutLinks(settings, *((other, own) if settings.large_print else (own, other)))
 
 
-def _relinked(targets: list[Target], before: HandoutLinks, after: HandoutLinks, manifest: Manifest,
-              fingerprints: Fingerprints) -> list[Step]:
+def _relinked(targets: list[Target], links: HandoutLinks, manifest: Manifest, fingerprints: Fingerprints) -> list[Step]:
     """HTML handouts in the folder, not asked for, made again because their links change:
-    each one that was up to date with the links it had (``before``) and has others ``after``."""
+    each one that is up to date but for its header. One made from other catalog text,
+    templates or options is left to the next build that asks for HTML."""
     html, steps = OUTPUTS["html"], []
     for target in targets:
         recorded = manifest.entries.get(target.path)
         if recorded is None or target.review is None:
             continue
-        linked = after.mark(target)
-        fingerprint = fingerprints.of(html, linked)
-        if fingerprint != recorded.fingerprint and recorded.fingerprint == fingerprints.of(html, before.mark(target)):
-            steps.append(Step("html", linked, fingerprint, "changed input"))
+        target = links.mark(target)
+        fingerprint = fingerprints.of(html, target)
+        if fingerprint != recorded.fingerprint and fingerprints.but_for_links(html, target, recorded.fingerprint, EVERY):
+            steps.append(Step("html", target, fingerprint, "changed input"))
     return steps
 
 
