@@ -189,15 +189,28 @@ def _on_terminal() -> bool:
 @click.option("--readability", is_flag=True,
               help="Score every handout's reading level in each language (English: Flesch-Kincaid grade, "
                    "SMOG; Spanish: Fernández-Huerta, Szigriszt-Pazos/INFLESZ; others: not scored).")
+@_field_option("wording")
+@click.option("--strict", is_flag=True,
+              help="With --readability: exit 1 when a handout is above reading_grade_max (site.yaml's "
+                   "reading_grade_strict: true does the same).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the result as JSON (with --readability: the scores).")
-def check_command(catalog, readability, as_json):
+def check_command(catalog, readability, wording, strict, as_json):
     """Validate the catalog; exit 1 listing every problem. Lists overdue reviews."""
+    plain = BuildOptions(wording=wording).plain  # checks the value as a build does
+    if strict and not readability:
+        raise SelectionError("--strict goes with --readability: add --readability, or drop --strict")
     loaded = load_catalog(catalog)
     if readability:
-        from .i18n.readability import report
+        from .i18n.readability import above_max, report
 
-        _print_readability(report(loaded), as_json)
+        found = report(loaded, plain)
+        _print_readability(found, as_json)
+        hard = above_max(found)
+        if hard and (strict or loaded.site.reading_grade_strict):
+            raise PublisherError(f"{len(hard)} handout(s) above reading grade {loaded.site.reading_grade_max:g} "
+                                 f"in the {found['wording']} wording: {', '.join(hard[:5])}"
+                                 f"{' …' if len(hard) > 5 else ''}")
         return
     if as_json:
         click.echo(json.dumps(_check_result(catalog, loaded), indent=2, ensure_ascii=False))
@@ -233,9 +246,14 @@ def _print_readability(found: dict, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
+    click.echo(f"{found['wording']} wording")
     _print_scores(found, found["reading_grade_max"])
+    for where in found.get("without_plain", ()):
+        click.echo(f"standard text (no plain version) in {where}")
     for other in found["languages"]:
         partial = ", partial translation" if other["partial_translation"] else ""
+        if other.get("no_plain_wording"):
+            partial += ", no plain template wording (the standard stands in)"
         if "not_scored" in other:
             click.echo(f"\n{other['language']}{partial}: not scored ({other['not_scored']})")
             continue
@@ -276,9 +294,9 @@ def list_command(catalog, as_json):
     reviews = catalog.reviews
     if as_json:
         click.echo(json.dumps({
-            "compounds": [{"slug": c.slug, "name": c.display_name, "class": c.drug_class}
+            "compounds": [{"slug": c.slug, "name": c.display_name, "class": c.drug_class, "codes": dict(c.codes)}
                           for c in catalog.compounds],
-            "conditions": [{"slug": c.slug, "name": c.name, "specialist": c.specialist}
+            "conditions": [{"slug": c.slug, "name": c.name, "specialist": c.specialist, "codes": dict(c.codes)}
                            for c in catalog.conditions],
             "reviews": [{"compound": r.compound.slug, "condition": r.condition.slug,
                          "override": r.source} for r in reviews],
@@ -335,6 +353,7 @@ def translations_update_command(catalog, language_tags):
 @_field_option("catalog")
 @click.option("--language", metavar="L", help="The handout's language (default: the catalog's own).")
 @_field_option("edition")
+@_field_option("wording")
 @_field_option("paper")
 @_field_option("brand")
 @_field_option("allow_incomplete")
@@ -406,6 +425,7 @@ def desk_command(host, port, access_code_env, allow_drafts, **options):
 @_field_option("catalog")
 @_field_option("brand")
 @_field_option("edition")
+@_field_option("wording")
 @_field_option("paper")
 @_field_option("formats")
 @click.option("--language", metavar="L", help="Preview this language edition (default: the catalog's own, "

@@ -17,6 +17,7 @@ from .errors import SelectionError
 from .outputs import ALIASES, FORMATS, NEEDS, OUTPUTS
 
 EDITIONS = ("standard", "large-print")  # print editions (a language's version is not one)
+WORDINGS = ("standard", "plain")  # the seeds' words, or plain language (catalog/plain.py, i18n/wording.py)
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}  # --paper's choices, and their CSS page sizes
 
 
@@ -49,6 +50,10 @@ class BuildOptions:
     edition: str = field(default="standard", metadata=cli(
         "--edition", metavar="|".join(EDITIONS), show_default=True,
         help="large-print: all text at 18 pt or more, written under OUT/large-print/."))
+    wording: str = field(default="standard", metadata=cli(
+        "--wording", metavar="|".join(WORDINGS), show_default=True,
+        help="plain: plain-language wording (grade 6 or below; the catalog's plain: versions), written "
+             "under OUT/plain/."))
     brand: Path | None = field(default=None, metadata=cli(
         "--brand", metavar="FILE", help="A clinic's brand file (YAML: name, phone, address, website, logo, "
                                         "accent_color)."))
@@ -89,6 +94,9 @@ class BuildOptions:
         if _lower(self.edition) not in EDITIONS:
             raise SelectionError(f"unknown edition '{self.edition}': choose from {', '.join(EDITIONS)}")
         put("edition", _lower(self.edition))
+        if _lower(self.wording) not in WORDINGS:
+            raise SelectionError(f"unknown wording '{self.wording}': choose from {', '.join(WORDINGS)}")
+        put("wording", _lower(self.wording))
         if self.jobs is not None and (isinstance(self.jobs, bool) or not isinstance(self.jobs, int)
                                       or self.jobs < 1):
             raise SelectionError(f"--jobs must be 1 or more, not {self.jobs}")
@@ -96,6 +104,10 @@ class BuildOptions:
     @property
     def large_print(self) -> bool:
         return self.edition == "large-print"
+
+    @property
+    def plain(self) -> bool:
+        return self.wording == "plain"
 
     @classmethod
     def cli_fields(cls):

@@ -1,8 +1,9 @@
 """Where every file goes: the one place that says it.
 
-An output folder (``--out``) holds one *output root* per language and print edition: the
-catalog's own language at the top, every other language in ``<lang>/``, and the large-print
-edition of each in ``large-print/`` below that. Inside a root, each output has a folder of
+An output folder (``--out``) holds one *output root* per wording, language and print edition:
+the standard wording at the top and the plain one in ``plain/``; in each, the catalog's own
+language at the top, every other language in ``<lang>/``, and the large-print edition of each
+in ``large-print/`` below that. Inside a root, each output has a folder of
 its own and a base name that says what the file is on its own, as an e-mail attachment
 arrives (``low-dose-naltrexone--liver-cancer--large-print--es.pdf``). The plan, the outputs,
 the portal, ``SHA256SUMS``, the manifest and ``publisher serve`` all ask here.
@@ -16,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 LARGE_PRINT = "large-print"  # the large-print edition's folder, inside its language's root
+PLAIN = "plain"  # the plain-language wording's folder, at the top of the output folder
 HTML_ASSETS = "html/_assets"  # stylesheets and fonts beside the HTML handouts ('_' starts no slug)
 PORTAL_ASSETS = "assets"  # the portal pages' stylesheet and script
 DOWNLOADS = "downloads"  # the portal's zips
@@ -59,22 +61,29 @@ def edition_folder(large_print: bool) -> str:
     return f"{LARGE_PRINT}/" if large_print else ""
 
 
-def output_root(out: Path, site, language: str, large_print: bool) -> Path:
-    """The folder one language's print edition is built into, with its own manifest and lock."""
-    return Path(out) / f"{language_folder(site, language)}{edition_folder(large_print)}"
+def wording_folder(plain: bool) -> str:
+    """Where a wording's outputs go in the output folder: ``"plain/"`` or ``""``."""
+    return f"{PLAIN}/" if plain else ""
+
+
+def output_root(out: Path, site, language: str, large_print: bool, plain: bool = False) -> Path:
+    """The folder one wording's language's print edition is built into, with its own manifest
+    and lock."""
+    return Path(out) / f"{wording_folder(plain)}{language_folder(site, language)}{edition_folder(large_print)}"
 
 
 def variant(settings) -> str:
-    """What a base name adds for one build's print edition and language (``settings``: its site
-    and ``large_print``): ``--large-print``, ``--es`` (any language but the catalog's own), both,
-    or nothing."""
-    return ("--large-print" if settings.large_print else "") + language_variant(settings.site)
+    """What a base name adds for one build's print edition, wording and language (``settings``:
+    its site, ``large_print`` and ``plain``), in that order: ``--large-print``, ``--plain``,
+    ``--es`` (any language but the catalog's own), or nothing."""
+    return ("--large-print" if settings.large_print else "") + language_variant(settings)
 
 
-def language_variant(site) -> str:
-    """What a base name adds for the site's language alone: ``--es``, or nothing for the
-    catalog's own."""
-    return "" if is_source(site, site.language) else f"--{site.language}"
+def language_variant(settings) -> str:
+    """What a base name adds for one build's wording and language, whatever its print edition
+    (``--plain``, ``--es``, both, or nothing): the part the two editions' names share."""
+    site = settings.site
+    return ("--plain" if settings.plain else "") + ("" if is_source(site, site.language) else f"--{site.language}")
 
 
 def file_name(stem: str, suffix: str, variant: str = "") -> str:
@@ -141,7 +150,7 @@ def is_large_print(path: str) -> bool:
 
 def handout_files(review, language: str = "") -> dict[str, str]:
     """What the portal publishes of one review, by kind; ``language`` is the base names'
-    language part (``--es``; nothing for the catalog's own). Every review is in several
+    wording and language part (``--plain--es``; nothing for the catalog's own standard wording). Every review is in several
     bundles, pages and formats of a plan, so answers are kept (bounded, by review identity)."""
     key = (id(review), language)
     kept = _handout_files.get(key)
@@ -160,8 +169,8 @@ _handout_files: dict = {}
 
 
 def handout_links(review, language: str = "") -> dict[str, str]:
-    """What an HTML handout's header may link, by kind, relative to its language's standard
-    root (``language`` as for ``handout_files``): the review's PDF in each print edition, the
+    """What an HTML handout's header may link, by kind, relative to its wording's language's
+    standard root (``language`` as for ``handout_files``): the review's PDF in each print edition, the
     portal's pages of its compound and of its condition, and the portal's index."""
     return {"pdf": review_file("pdf", review, language),
             "large_print_pdf": in_large_print(review_file("pdf", review, "--large-print" + language)),

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from .catalog.brand import Brand
 from .catalog.bundles import Bundle, Volume
 from .catalog.model import Review, Site
-from .i18n.wording import is_rtl, long_date, wording_po_path, script_fonts, script_of, template_translations
+from .i18n.wording import is_rtl, long_date, script_fonts, script_of, template_translations, wording_language
 from .options import PAPER_SIZES
 from .resources import LAYOUTS
 
@@ -51,13 +51,15 @@ def make_environment() -> jinja2.Environment:
 @dataclass(frozen=True)
 class RenderSettings:
     """What every page of one build shares besides its review (site, paper, duplex, brand,
-    large print): small, so it goes to every worker, and part of every output's fingerprint."""
+    large print, plain wording): small, so it goes to every worker, and part of every output's
+    fingerprint."""
 
     site: Site
     paper: str
     duplex: bool = False
     brand: Brand | None = None
     large_print: bool = False
+    plain: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,17 +70,18 @@ class Renderer(RenderSettings):
     env: jinja2.Environment = field(default_factory=make_environment, compare=False, repr=False)
 
     def __post_init__(self):
-        """The environment speaks the site's language: its wording, dates and direction."""
+        """The environment speaks the site's language: its wording (standard or plain), dates
+        and direction."""
         language = self.site.language
-        self.env.install_gettext_translations(template_translations(language), newstyle=True)
-        wording = language if wording_po_path(language).is_file() else "en"  # a date reads like its sentence
+        self.env.install_gettext_translations(template_translations(language, self.plain), newstyle=True)
+        wording = wording_language(language)  # a date reads like its sentence
         self.env.filters["longdate"] = lambda value: long_date(value, wording)
         self.env.globals.update(rtl=is_rtl(language), fonts=script_fonts(language), script=script_of(language))
 
     @classmethod
     def create(cls, site: Site, paper: str | None = None, duplex: bool = False,
-               brand: Brand | None = None, large_print: bool = False) -> "Renderer":
-        return cls(site, paper or site.paper, duplex, brand, large_print)
+               brand: Brand | None = None, large_print: bool = False, plain: bool = False) -> "Renderer":
+        return cls(site, paper or site.paper, duplex, brand, large_print, plain)
 
     @classmethod
     def of(cls, settings: RenderSettings) -> "Renderer":

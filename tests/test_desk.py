@@ -109,7 +109,7 @@ def test_the_page_lists_every_review_of_the_shipped_catalog(desk):
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     options = re.findall(r'<option value="(low-dose-naltrexone/[^"]+)"', page.text)
     assert len(options) == 10 and REVIEW in options
-    for name in ("review", "language", "edition", "patient", "clinician", "given", "notes", "teach_back"):
+    for name in ("review", "language", "edition", "wording", "patient", "clinician", "given", "notes", "teach_back"):
         assert f'<label for="{name}"' in page.text and f'id="{name}"' in page.text
     assert desk.get("/desk.css").headers["content-type"].startswith("text/css")
 
@@ -125,6 +125,17 @@ def test_a_handout_comes_back_as_a_pdf_with_the_patients_name(desk):
     assert not any("Ana" in value for name, value in answer.headers.items() if name != "content-length")
     printed = desk.post("/", data=fields(desk, action="print", edition="large-print"))
     assert printed.headers["content-disposition"].startswith("inline; ")
+
+
+def test_a_plain_language_handout_comes_back_plain(desk):
+    answer = desk.post("/", data=fields(desk, wording="plain"))
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-disposition"] == \
+        'attachment; filename="low-dose-naltrexone--liver-cancer--plain--personal.pdf"'
+    text = " ".join(pdf_text(answer.content).split())
+    assert "safe if you have Liver Cancer?" in text and "liver doctor or cancer doctor" in text
+    refused = desk.post("/", data=fields(desk, wording="fancy"))
+    assert refused.status_code == 400 and '<a href="#wording">' in refused.text
 
 
 def test_hostile_text_is_text_in_the_pdf(desk):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from .model import Compound, Condition, Review, Site
 
@@ -48,8 +48,7 @@ class Bundle:
 
     def edition_date(self, site: Site) -> dt.date | None:
         """The site's edition date, else the latest review date: from the catalog, never the clock."""
-        dates = [e.review.reviewed_on for e in self.entries if e.review.reviewed_on]
-        return site.edition_date or (max(dates) if dates else None)
+        return edition_date(site, (e.review for e in self.entries))
 
     @functools.cached_property
     def volumes(self) -> tuple[Volume, ...]:
@@ -89,6 +88,12 @@ class Volume(Bundle):
 
     def edition_date(self, site: Site) -> dt.date | None:
         return self.whole.edition_date(site)
+
+
+def edition_date(site: Site, reviews: Iterable[Review]) -> dt.date | None:
+    """The date of a file holding ``reviews``: the site's edition date, else the newest of their
+    review dates (None when neither the site nor any of them has one)."""
+    return site.edition_date or max((r.reviewed_on for r in reviews if r.reviewed_on), default=None)
 
 
 _last: list = []  # (reviews, bundles) of the last call: every format of a plan asks for the same

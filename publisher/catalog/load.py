@@ -17,6 +17,8 @@ from ..errors import CatalogError, Problem
 from . import records as r
 from .files import Tree, Unsafe
 from .model import STATUSES, Catalog, Compound, Condition, Reference, Review, Site
+from .codes import COMPOUND_CODES, CONDITION_CODES, SYSTEMS
+from .plain import plain_keys, plain_values
 
 LONG = r.text_of("long")
 COMPOUND_FIELDS = {
@@ -28,10 +30,14 @@ COMPOUND_FIELDS = {
     "evidence_level": r.Field(LONG, required=True),
     "mechanism": r.Field(LONG, required=True),
     "conditions": r.Field(r.slug_list),
+    "codes": r.Field(r.node),  # read system by system: _codes
+    "plain": r.Field(r.node),  # read field by field: _plain
 }
 CONDITION_FIELDS = {
     "name": r.Field(r.text, required=True),
     "specialist": r.Field(r.text, required=True),
+    "codes": r.Field(r.node),
+    "plain": r.Field(r.node),
 }
 REFERENCE_FIELDS = {
     "title": r.Field(r.text_of("title"), required=True),
@@ -45,6 +51,7 @@ REVIEW_FIELDS = {
     "status": r.Field(r.choice(*STATUSES)),
     "reviewer": r.Field(r.text),
     "next_review_due": r.Field(r.date),
+    "plain": r.Field(r.node),
 }
 
 
@@ -79,7 +86,33 @@ SITE_FIELDS = {
     "default_status": r.Field(r.choice(*STATUSES)),
     "online_url": r.Field(r.url_pattern),
     "reading_grade_max": r.Field(r.grade),
+    "reading_grade_strict": r.Field(r.boolean),
+    "plain": r.Field(r.node),
 }
+FIELDS = {Compound: COMPOUND_FIELDS, Condition: CONDITION_FIELDS, Review: REVIEW_FIELDS, Site: SITE_FIELDS}
+CODES = {Compound: {key: r.Field(r.codes_of(SYSTEMS[key])) for key in COMPOUND_CODES},
+         Condition: {key: r.Field(r.codes_of(SYSTEMS[key])) for key in CONDITION_CODES}}
+
+
+def _codes(record: r.Record, kind: type, problems: list[Problem]) -> None:
+    """A compound's or condition's ``codes:`` block, in place of the node: each system's codes,
+    checked by the system's format (codes.py)."""
+    node = record.values.pop("codes", None)
+    if node is not None:
+        block = r.read_mapping(node, CODES[kind], record.path, problems, what="codes")
+        record.values["codes"] = tuple((key, block.values[key]) for key in CODES[kind] if key in block.values)
+
+
+def _plain(record: r.Record, kind: type, problems: list[Problem]) -> None:
+    """A record's ``plain:`` block, in place of the node: easier words for some of its text
+    fields (plain.py says which), each read and checked by that field's own reader."""
+    node = record.values.pop("plain", None)
+    if node is None:
+        return
+    fields = FIELDS[kind]
+    block = r.read_mapping(node, {key: r.Field(fields[key].read) for key in plain_keys(kind)}, record.path,
+                           problems, what="plain")
+    record.values["plain"] = plain_values(kind, block.values)
 
 
 def load_catalog(root: str | Path = "catalog") -> Catalog:
@@ -95,9 +128,9 @@ def load_catalog(root: str | Path = "catalog") -> Catalog:
     tree = Tree(root, "the catalog")
 
     site, site_record = _load_site(tree, problems)
-    conditions = {c.slug: c for c, _ in _load_kind(tree, "conditions", CONDITION_FIELDS, _condition, problems) if c}
+    conditions = {c.slug: c for c, _ in _load_kind(tree, Condition, _condition, problems) if c}
     compounds = {}
-    for compound, record in _load_kind(tree, "compounds", COMPOUND_FIELDS, _compound, problems):
+    for compound, record in _load_kind(tree, Compound, _compound, problems):
         _check_condition_slugs(record, conditions, problems)
         if compound:
             compounds[compound.slug] = compound
@@ -193,15 +226,19 @@ def _slug_of(path: Path, problems: list[Problem]) -> str | None:
     return None
 
 
-def _load_kind(tree, kind, fields, build, problems):
-    """Yield (object or None if invalid, record) for every readable file of compounds/ or conditions/."""
-    for path in _yaml_files(tree, tree.root / kind, problems):
+def _load_kind(tree, kind, build, problems):
+    """Yield (object or None if invalid, record) for every readable file of compounds/ or conditions/
+    (``kind``: Compound or Condition)."""
+    fields = FIELDS[kind]
+    for path in _yaml_files(tree, tree.root / f"{kind.__name__.lower()}s", problems):
         slug = _slug_of(path, problems)
         node = _compose(tree, path, problems)
         if node is None:
             continue
         before = len(problems)
         record = r.read_mapping(node, fields, _shown(path), problems)
+        _plain(record, kind, problems)
+        _codes(record, kind, problems)
         valid = slug is not None and len(problems) == before
         yield (build(slug, record.values) if valid else None), record
 
@@ -211,12 +248,13 @@ def _compound(slug: str, v: dict) -> Compound:
         slug=slug, name=v["name"], short_name=v.get("short_name"), drug_class=v["class"],
         safety_profile=v["safety_profile"], regulatory_status=v["regulatory_status"],
         evidence_level=v["evidence_level"], mechanism=v["mechanism"],
-        conditions=v.get("conditions"),
+        conditions=v.get("conditions"), codes=v.get("codes", ()), plain=v.get("plain", ()),
     )
 
 
 def _condition(slug: str, v: dict) -> Condition:
-    return Condition(slug=slug, name=v["name"], specialist=v["specialist"])
+    return Condition(slug=slug, name=v["name"], specialist=v["specialist"], codes=v.get("codes", ()),
+                     plain=v.get("plain", ()))
 
 
 def _check_condition_slugs(record: r.Record, conditions: dict, problems: list[Problem]) -> None:
@@ -243,6 +281,7 @@ def _load_site(tree: Tree, problems: list[Problem]) -> tuple[Site, r.Record | No
     if node is None:
         return Site(), None
     record = r.read_mapping(node, SITE_FIELDS, _shown(path), problems)
+    _plain(record, Site, problems)
     values = record.values
     if "languages" in values:
         values.setdefault("language", values["languages"][0])
@@ -273,6 +312,7 @@ def _load_reviews(tree, compounds, conditions, site_status, problems) -> dict[tu
                 continue
             before = len(problems)
             record = r.read_mapping(node, REVIEW_FIELDS, shown, problems)
+            _plain(record, Review, problems)
             references = _references(record, problems)
             condition = conditions.get(path.stem)
             if "reviewer" in record.values and "reviewed_on" not in record.lines:
@@ -299,6 +339,7 @@ def _load_reviews(tree, compounds, conditions, site_status, problems) -> dict[tu
                     status=record.values.get("status", site_status),
                     reviewer=record.values.get("reviewer"),
                     next_review_due=record.values.get("next_review_due"),
+                    plain=record.values.get("plain", ()),
                 )
     return reviews
 

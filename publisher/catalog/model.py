@@ -10,6 +10,12 @@ from pathlib import Path
 STATUSES = ("draft", "reviewed", "approved")  # a review's or a translation's; only approved may be released
 
 
+def _plain():
+    """A record's plain-language versions of its text fields (attribute -> text), from its
+    file's ``plain:`` block: not printed as such (plain.py puts them in place for a plain build)."""
+    return field(default=(), metadata={"printed": False})
+
+
 @dataclass(frozen=True)
 class Compound:
     slug: str
@@ -21,6 +27,8 @@ class Compound:
     mechanism: str
     short_name: str | None = None
     conditions: tuple[str, ...] | None = None
+    codes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (system, its codes): codes.py
+    plain: tuple[tuple[str, str], ...] = _plain()
 
     @property
     def display_name(self) -> str:
@@ -33,6 +41,8 @@ class Condition:
     slug: str
     name: str
     specialist: str
+    codes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (system, its codes): codes.py
+    plain: tuple[tuple[str, str], ...] = _plain()
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class Review:
     status: str = "reviewed"  # draft | reviewed | approved; only approved may be released
     reviewer: str | None = None
     next_review_due: dt.date | None = None
+    plain: tuple[tuple[str, str], ...] = _plain()
 
     @property
     def is_draft(self) -> bool:
@@ -87,6 +98,8 @@ class Site:
     reading_grade_max: float = 8.0  # the usual ceiling for patient materials
     languages: tuple[str, ...] = ()  # BCP 47 tags; the first is the YAML's own; () means (language,)
     partial_translation: bool = False  # set on a translation built with missing strings
+    reading_grade_strict: bool = False  # a handout above reading_grade_max is an error, not a note
+    plain: tuple[tuple[str, str], ...] = _plain()
 
     def __post_init__(self):
         if not self.languages:

@@ -44,6 +44,7 @@ SLUG_RULE = "use lowercase a-z, 0-9 and single '-' between words only"
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
+_INT = "tag:yaml.org,2002:int"  # a code written without quotes (rxnorm: 7243)
 _MERGE = "tag:yaml.org,2002:merge"
 _KINDS = {_STR: "text", _NULL: "empty", "tag:yaml.org,2002:int": "a number",
           "tag:yaml.org,2002:float": "a number", "tag:yaml.org,2002:bool": "true/false",
@@ -165,6 +166,28 @@ def digits(node: yaml.Node) -> str:
     if isinstance(node, yaml.ScalarNode) and re.fullmatch(r"[0-9]{1,12}", node.value.strip()):
         return node.value.strip()
     raise Invalid("must be a PubMed ID (digits only)", node)
+
+
+def codes_of(system) -> Callable[[yaml.Node], tuple[str, ...]]:
+    """A reader of one code system's codes (``codes.py``): a code, or a list of codes."""
+
+    def read(node: yaml.Node) -> tuple[str, ...]:
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        found = []
+        for item in items:
+            if not isinstance(item, yaml.ScalarNode) or item.tag not in (_STR, _INT):
+                raise Invalid(f"must be {system.rule}, or a list of them, not {_describe(item)}", item)
+            code = item.value.strip()
+            if not system.valid(code):
+                raise Invalid(f"{quote(code)} is not {system.rule}", item)
+            if code in found:
+                raise Invalid(f"lists {quote(code)} twice", item)
+            found.append(code)
+        if not found:
+            raise Invalid(f"must be {system.rule}, or a list of them, not an empty list", node)
+        return tuple(found)
+
+    return read
 
 
 def node(value: yaml.Node) -> yaml.Node:

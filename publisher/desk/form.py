@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from ..errors import PublisherError
-from ..options import EDITIONS
+from ..options import EDITIONS, WORDINGS
 from ..personal import Personal
 
 MAX_BODY = 256 * 1024  # ten notes of 2,000 characters, percent-encoded CJK, and the rest
@@ -24,6 +24,7 @@ LABELS = {  # field id -> label, in the page's order
     "review": "Handout",
     "language": "Language",
     "edition": "Edition",
+    "wording": "Wording",
     "patient": "Patient's name",
     "clinician": "Clinician",
     "given": "Date given",
@@ -88,16 +89,20 @@ def personal(form: Form, today: dt.date) -> Personal | None:
     return None if form.problems else made
 
 
-def choice(form: Form, reviews: set[str], languages: tuple[str, ...]) -> tuple[str, str, str, str] | None:
-    """(compound, condition, language, edition) chosen, or None with problems added."""
+def choice(form: Form, reviews: set[str], languages: tuple[str, ...]) -> tuple[str, str, str, str, str] | None:
+    """(compound, condition, language, edition, wording) chosen, or None with problems added; a
+    form without a wording (sent by an older page) asks for the standard one."""
     review, language, edition = form.values["review"], form.values["language"], form.values["edition"]
+    wording = form.values["wording"] or "standard"
     if review not in reviews:
         form.problem("review", "choose one of the handouts listed")
     if language not in languages:
         form.problem("language", "choose one of the languages listed")
     if edition not in EDITIONS:
         form.problem("edition", "choose standard or large print")
+    if wording not in WORDINGS:
+        form.problem("wording", "choose standard or plain language")
     if form.problems:
         return None
     compound, _, condition = review.partition("/")
-    return compound, condition, language, edition
+    return compound, condition, language, edition, wording

@@ -2,7 +2,7 @@
 
 ``personal_handout`` (personal.py) makes a fresh ``Renderer`` and ``PdfOutput`` for every
 handout: right for one command, twice the time for a desk that prints all day. Here they are
-kept, one pair per settings (language, edition, paper, brand), so only the first handout of
+kept, one pair per settings (language, edition, wording, paper, brand), so only the first handout of
 each pays for them. The review is planned again for every handout (``plan``, a few
 milliseconds), so an edit to the catalog is in the next handout without a watcher, and a
 broken catalog is the same ``path:line`` list a build gives.
@@ -69,14 +69,14 @@ class Typesetter:
         if choices.reviews:
             compound, _, condition = choices.reviews[0].value.partition("/")
             try:
-                self.handout(compound, condition, choices.languages[0], "standard", Personal(self.today()))
+                self.handout(compound, condition, choices.languages[0], "standard", "standard", Personal(self.today()))
             except Refused:
                 pass
 
-    def handout(self, compound: str, condition: str, language: str, edition: str,
+    def handout(self, compound: str, condition: str, language: str, edition: str, wording: str,
                 personal: Personal) -> tuple[str, bytes]:
         """The PDF and its file name (the standard handout's plus ``--personal``)."""
-        chosen = dataclasses.replace(self.options, edition=edition, languages=(language,))
+        chosen = dataclasses.replace(self.options, edition=edition, wording=wording, languages=(language,))
         with self.lock:
             made, review = plan_review(chosen, compound, condition)
             held = self._held(review, self.today())

@@ -26,7 +26,7 @@ from ..errors import CatalogError, Problem
 from ..folders import Folder
 from ..paths import translated_languages
 from .po_reader import catalog_file, catalog_po_path, po_locale, read_po_file
-from .strings import source_strings
+from .strings import is_plain_only, source_strings
 
 STATUS_FIELDS = {
     "status": r.Field(r.choice(*STATUSES), required=True),
@@ -126,13 +126,14 @@ def _po_bytes(po: PoCatalog, dated: bool) -> bytes:
 
 
 def counts(catalog: Catalog, language: str) -> Counts:
-    """How many of the catalog's strings are translated, fuzzy and missing in ``language``."""
+    """How many of the catalog's strings are translated, fuzzy and missing in ``language`` (a
+    plain version left untranslated is not missing: its standard text's translation stands in)."""
     po = read_po_file(catalog, language)
     translated = fuzzy = missing = 0
-    for text in source_strings(catalog):
+    for text, where in source_strings(catalog).items():
         message = po.get(text) if po is not None else None
         if message is None or not message.string:
-            missing += 1
+            missing += not is_plain_only(where)
         elif message.fuzzy:
             fuzzy += 1
         else:

@@ -245,6 +245,7 @@ def _field_reader(where: str) -> Callable[[yaml.Node], str]:
     """The reader of the YAML field a source string comes from (``compounds/ldn.yaml:name``,
     as ``strings.source_strings`` names it)."""
     file, _, key = where.rpartition(":")
+    key = key.removeprefix("plain.")  # a plain version has its field's reader
     if file == "site.yaml":
         return load.SITE_FIELDS[key].read
     folder = file.partition("/")[0]

@@ -6,11 +6,13 @@ from __future__ import annotations
 import dataclasses
 
 from ..catalog import Catalog, Review, Site
+from ..catalog.plain import in_plain
 from ..errors import Problem
 from ..paths import is_source
 from .po_files import Status, load_status
 from .po_reader import catalog_po_path, read_translation_file
-from .strings import COMPOUND_TEXT, CONDITION_TEXT, SITE_TEXT, source_strings
+from .strings import COMPOUND_TEXT, CONDITION_TEXT, SITE_TEXT, is_plain_only, source_strings
+from .wording import plain_wording_is_draft, wording_po_path
 
 @dataclasses.dataclass(frozen=True)
 class Translation:
@@ -32,6 +34,10 @@ class Translation:
     def partial(self) -> bool:
         return bool(self.problems)
 
+    def has(self, text: str) -> bool:
+        """Can ``text`` be given in this language (a plain version is used only then)?"""
+        return self.is_source or text in self.messages
+
     def __call__(self, text: str) -> str:
         if text in self.messages:
             return self.messages[text]
@@ -40,14 +46,20 @@ class Translation:
         raise KeyError(f"no {self.language} translation for {text!r}")
 
 
-def translate_catalog(catalog: Catalog, translation: Translation) -> Catalog:
-    """The catalog with every translatable string replaced, and the site's language set.
+def translate_catalog(catalog: Catalog, translation: Translation, plain: bool = False) -> Catalog:
+    """The catalog with every translatable string replaced, and the site's language set; with
+    ``plain``, in its plain wording (catalog/plain.py): each plain version this language has,
+    the standard text's translation for the others.
 
     A partial translation says so on the site (every page prints its mark); a draft
-    translation makes every review a draft, so each page prints the DRAFT mark in its language.
+    translation, or a draft plain wording, makes every review a draft, so each page prints the
+    DRAFT mark in its language.
     """
+    if plain:
+        catalog = in_plain(catalog, translation.has)
     tr = translation
-    draft = translation.status.status == "draft" and not translation.is_source
+    draft = ((translation.status.status == "draft" and not translation.is_source)
+             or (plain and plain_wording_is_draft(translation.language)))
 
     def swap(record, table):
         return dataclasses.replace(record, **{a: tr(getattr(record, a)) for a, _ in table if getattr(record, a)})
@@ -81,10 +93,12 @@ def load_translation(catalog: Catalog, language: str, allow_incomplete: bool = F
     po = found.po if found is not None else None
     path = catalog_po_path(catalog, language).as_posix()
     messages, problems = {}, []
-    for text in source_strings(catalog):
+    for text, where in source_strings(catalog).items():
         message = po.get(text) if po is not None else None
         if message is not None and message.string and not message.fuzzy:
             messages[text] = found.texts[text]
+            continue
+        if is_plain_only(where):  # a plain build gives the standard text's translation instead
             continue
         kind = "fuzzy" if message is not None and message.string else "untranslated"
         shown = text if len(text) <= 60 else text[:60].rstrip() + "…"
@@ -95,11 +109,16 @@ def load_translation(catalog: Catalog, language: str, allow_incomplete: bool = F
     return Translation(language, status, messages, tuple(problems), allow_incomplete)
 
 
-def translation_release_problems(catalog: Catalog, translation: Translation) -> list[Problem]:
-    """Why a language may not be released (``--release``): not approved, or not complete."""
+def translation_release_problems(catalog: Catalog, translation: Translation, plain: bool = False) -> list[Problem]:
+    """Why a language may not be released (``--release``): not approved, or not complete; with
+    ``plain``, also a draft plain wording."""
+    found = []
+    if plain and plain_wording_is_draft(translation.language):
+        found.append(Problem(wording_po_path(translation.language, plain=True).as_posix(), 0,
+                             "the plain wording is a draft (its header is marked fuzzy), not approved"))
     if translation.is_source:
-        return []
-    found = list(translation.problems)
+        return found
+    found += translation.problems
     if translation.status.status != "approved":
         path = (catalog.root / "translations" / f"{translation.language}.yaml").as_posix()
         found.insert(0, Problem(path, 0, f"translation status is {translation.status.status}, not approved"))

@@ -1,7 +1,12 @@
-"""The template wording in the reader's language: ``layouts/locale/<lang>/LC_MESSAGES/messages.po``.
+"""The template wording in the reader's language: ``layouts/locale/<lang>/LC_MESSAGES/messages.po``,
+and its plain-language wording beside it, ``plain.po`` (``--wording plain``).
 
 The PO files are read with Babel and compiled in memory (no ``.mo`` is committed, so the PO a
 translator edits is the only copy). English is the templates' own text (NullTranslations).
+A plain wording maps the same message ids (the templates' English) to plainer words in its
+language (``layouts/locale/en/LC_MESSAGES/plain.po`` for English); a message it lacks falls
+back to the standard wording. A plain PO whose header is marked fuzzy is a draft: every page
+built with it says DRAFT and ``--release`` refuses it.
 Script-specific typography (faces, direction) is keyed by language here too.
 """
 
@@ -24,23 +29,75 @@ from ..resources import FONTS, LAYOUTS, SCRIPT_FONTS
 LOCALE_DIR = LAYOUTS / "locale"
 
 
-def wording_po_path(language: str) -> Path:
-    """``zh-Hans`` -> ``layouts/locale/zh_Hans/LC_MESSAGES/messages.po`` (gettext's folder names)."""
-    return LOCALE_DIR / str(Locale.parse(language, sep="-")) / "LC_MESSAGES" / "messages.po"
+def wording_po_path(language: str, plain: bool = False) -> Path:
+    """``zh-Hans`` -> ``layouts/locale/zh_Hans/LC_MESSAGES/messages.po`` (gettext's folder names);
+    ``plain.po`` for the plain wording."""
+    name = "plain.po" if plain else "messages.po"
+    return LOCALE_DIR / str(Locale.parse(language, sep="-")) / "LC_MESSAGES" / name
 
 
 @lru_cache(maxsize=None)
-def template_translations(language: str) -> gettext.NullTranslations:
-    """The compiled wording of ``language``; the templates' English when it has no PO file."""
-    path = wording_po_path(language)
+def template_translations(language: str, plain: bool = False) -> gettext.NullTranslations:
+    """The compiled wording of ``language`` (the templates' English when it has no PO file);
+    with ``plain``, its plain wording, falling back to the standard one message by message."""
+    standard = _compiled(wording_po_path(language), language) or gettext.NullTranslations()
+    found = _compiled(wording_po_path(language, plain=True), language) if plain else None
+    if found is None:
+        return standard
+    found.add_fallback(standard)
+    return found
+
+
+def has_plain_wording(language: str) -> bool:
+    return wording_po_path(language, plain=True).is_file()
+
+
+@lru_cache(maxsize=None)
+def plain_wording_is_draft(language: str) -> bool:
+    """Is ``language``'s plain wording a draft (its PO header marked fuzzy)?"""
+    path = wording_po_path(language, plain=True)
     if not path.is_file():
-        return gettext.NullTranslations()
+        return False
+    with path.open("rb") as f:
+        return read_po(f, locale=str(Locale.parse(language, sep="-"))).fuzzy
+
+
+def _compiled(path: Path, language: str) -> Translations | None:
+    if not path.is_file():
+        return None
     with path.open("rb") as f:
         catalog = read_po(f, locale=str(Locale.parse(language, sep="-")))
     mo = io.BytesIO()
     write_mo(mo, catalog)
     mo.seek(0)
     return Translations(mo)
+
+
+def wording_language(language: str) -> str:
+    """The language a page's fixed wording is in: its own when it has a PO file, else the
+    templates' English (a date, a plural form follow the sentence they are in)."""
+    return language if wording_po_path(language).is_file() else "en"
+
+
+@lru_cache(maxsize=None)
+def plural_categories(language: str) -> tuple[tuple[str, int], ...]:
+    """Each CLDR plural category of the page's wording (``one``, ``few``, ``other``…) with the
+    smallest count in it, smallest first: a page renders each category's form through gettext
+    with that count, and its script picks one by the rule (``plural_rule``). A language whose
+    PO file's ``Plural-Forms`` agree with CLDR gets the same form either way."""
+    rule = Locale.parse(wording_language(language), sep="-").plural_form
+    found: dict[str, int] = {}
+    for count in (*range(1000), *(10 ** k for k in range(3, 10))):  # es and fr: "many" from a million
+        found.setdefault(rule(count), count)
+    return tuple(sorted(found.items(), key=lambda item: item[1]))
+
+
+@lru_cache(maxsize=None)
+def plural_rule(language: str) -> tuple:
+    """The CLDR plural rule of the page's wording as Babel parses it (``PluralRule.abstract``:
+    ``[category, condition]`` pairs, ``other`` when none holds), as data for a script: no code
+    to evaluate."""
+    return tuple(Locale.parse(wording_language(language), sep="-").plural_form.abstract)
 
 
 def autonym(language: str) -> str:
@@ -63,10 +120,12 @@ def script_fonts(language: str) -> tuple[str, ...]:
     return SCRIPT_FONTS.get(script_of(language), ())
 
 
-def fingerprint_parts(language: str) -> tuple[bytes, ...]:
-    """What a language's pages are made from besides templates and styles: its PO file and its
-    script's faces (nothing for the templates' own English, so its fingerprints stay as they were)."""
-    paths = [p for p in (wording_po_path(language),) if p.is_file()] + [FONTS / f for f in script_fonts(language)]
+def fingerprint_parts(language: str, plain: bool = False) -> tuple[bytes, ...]:
+    """What a language's pages are made from besides templates and styles: its PO files (the
+    plain one too for a plain build) and its script's faces (nothing for the templates' own
+    English in the standard wording, so its fingerprints stay as they were)."""
+    po = (wording_po_path(language), *([wording_po_path(language, plain=True)] if plain else []))
+    paths = [p for p in po if p.is_file()] + [FONTS / f for f in script_fonts(language)]
     return tuple(part for p in paths for part in (p.name.encode(), p.read_bytes()))
 
 

@@ -48,9 +48,11 @@ OPS = "http://www.idpf.org/2007/ops"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def book_identifier(bundle: Bundle, site_url: str | None) -> str:
-    """A UUID derived from the publisher and the bundle's slug: the same book keeps its identity."""
-    name = f"{site_url or 'urn:publisher'}/epub/{bundle.kind}/{bundle.slug}"
+def book_identifier(bundle: Bundle, site_url: str | None, edition: str = "") -> str:
+    """A UUID derived from the publisher, the bundle's slug and its edition's base-name part
+    (``--plain--es``; nothing for the standard book): the same book keeps its identity, and its
+    other languages and wordings are other books."""
+    name = f"{site_url or 'urn:publisher'}/epub/{bundle.kind}/{bundle.slug}{edition}"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
@@ -80,7 +82,7 @@ class EpubOutput(Output):
         title = render.phrase("booklet_title", bundle)
 
         book = epub.EpubBook()
-        book.set_identifier(book_identifier(bundle, site.url))
+        book.set_identifier(book_identifier(bundle, site.url, variant(render)))
         book.set_title(title)
         book.set_language(site.language)
         book.add_author(site.publisher)

@@ -51,7 +51,7 @@ def hrefs(review: Review, settings: RenderSettings, kinds: tuple[str, ...]) -> t
     """A handout's header links (``kinds``: which, as the plan found them) as (kind, href),
     relative to the handout's own file (``html/<compound>/`` in its edition's folder), so they
     work opened from disk."""
-    paths = handout_links(review, language_variant(settings.site))  # from the language's standard root
+    paths = handout_links(review, language_variant(settings))  # from the language's standard root
     if not settings.large_print:
         return tuple((kind, "../../" + paths[kind]) for kind in kinds)
     return tuple((kind, "../../" + paths[kind][len(LARGE_PRINT) + 1:] if is_large_print(paths[kind])

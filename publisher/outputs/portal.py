@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from ..catalog.bundles import Bundle, bundles
+from ..catalog.bundles import Bundle, bundles, edition_date
 from ..catalog.model import Review, Site
-from ..i18n.wording import autonym, is_rtl
-from ..paths import PORTAL_ASSETS, bundle_files, handout_files, is_large_print, is_source, language_folder, variant
+from ..i18n.wording import autonym, is_rtl, plural_categories, plural_rule
+from ..paths import (PORTAL_ASSETS, bundle_files, handout_files, is_large_print, is_source, language_folder, variant,
+                     wording_folder)
 from ..render import RenderSettings
 from ..resources import STYLES
 from ..version import __version__
-from .base import DerivedOutput, Source, Target
+from .base import NO_DATE, DerivedOutput, Source, Target
 from .zips import review_facts
 
 PORTAL_FILES = (STYLES / "portal.css", STYLES / "portal.js")  # copied into the portal's assets folder
@@ -69,11 +70,14 @@ class PortalOutput(DerivedOutput):
         template = {"index.html": "portal/index.html.j2", "opds.xml": "portal/opds.xml.j2",
                     "sitemap.xml": "portal/sitemap.xml.j2"}.get(target.path, "portal/bundle.html.j2")
         depth, language, site = target.path.count("/"), variant(self.renderer), self.renderer.site
+        newest = edition_date(site, (e.review for b in target.group for e in b.entries)) or NO_DATE
         return self.renderer.env.get_template(template).render(
             site=site, brand=self.renderer.brand, root="../" * depth, booklet=target.bundle,
-            editions=language_versions(target, site), address=functools.partial(address, site),
-            identifier=functools.partial(identifier, site),
-            groups=target.group, files=_Files(target.inputs), version=__version__,
+            editions=language_versions(target, site, self.renderer.plain),
+            address=functools.partial(address, site, plain=self.renderer.plain),
+            identifier=functools.partial(identifier, site, plain=self.renderer.plain),
+            plural_counts=plural_categories(site.language), plural_rule=plural_rule(site.language),
+            groups=target.group, updated=newest, files=_Files(target.inputs), version=__version__,
             handout=functools.partial(handout_files, language=language),
             bundle=functools.partial(bundle_files, language=language)).encode("utf-8")
 
@@ -85,6 +89,7 @@ class PortalOutput(DerivedOutput):
                 "generator": f"publisher {__version__}",
                 "reviews": [{**review_facts(r), "title": self.renderer.phrase("question", r),
                              "compound_name": r.compound.display_name, "condition_name": r.condition.name,
+                             "compound_codes": dict(r.compound.codes), "condition_codes": dict(r.condition.codes),
                              "files": files.described(handout_files(r, language))} for r in reviews],
                 "bundles": [{"kind": b.kind, "slug": b.slug, "title": self.renderer.phrase("booklet_title", b),
                              "files": files.described(bundle_files(b, language))} for b in target.group]}
@@ -104,7 +109,7 @@ class LanguageVersion:
     current: bool
 
 
-def language_versions(target: Target, site: Site) -> list[LanguageVersion]:
+def language_versions(target: Target, site: Site, plain: bool = False) -> list[LanguageVersion]:
     """The page ``target`` in every language that has it (the plan's ``target.languages``),
     in site.yaml's order: the first is the catalog's own, ``x-default``."""
     up = "../" * (target.path.count("/") + (not is_source(site, site.language)))
@@ -113,22 +118,23 @@ def language_versions(target: Target, site: Site) -> list[LanguageVersion]:
         name = autonym(tag)
         href = up + language_folder(site, tag) + target.path
         made.append(LanguageVersion(tag, name[:1].upper() + name[1:], "rtl" if is_rtl(tag) else "ltr", href,
-                            address(site, target.path, tag) if site.url else href, tag == site.language))
+                            address(site, target.path, tag, plain) if site.url else href, tag == site.language))
     return made
 
 
-def address(site: Site, path: str, language: str | None = None) -> str:
-    """The absolute address of ``path`` in one language's folder (default: this build's)."""
-    return f"{site.url.rstrip('/')}/{language_folder(site, language or site.language)}{path}"
+def address(site: Site, path: str, language: str | None = None, plain: bool = False) -> str:
+    """The absolute address of ``path`` in one wording's language's folder (default: this build's
+    language)."""
+    return f"{site.url.rstrip('/')}/{wording_folder(plain)}{language_folder(site, language or site.language)}{path}"
 
 
-def identifier(site: Site, path: str) -> str:
+def identifier(site: Site, path: str, plain: bool = False) -> str:
     """A valid URI naming ``path`` of this build's language for good (an OPDS id): its address
     when the site has one; else a name-based UUID (RFC 4122) of the publisher's name and the
     path, so two publishers' feeds never share an id and a rebuild keeps them."""
     if site.url:
-        return address(site, path)
-    name = f"publisher:{site.publisher}/{language_folder(site, site.language)}{path}"
+        return address(site, path, plain=plain)
+    name = f"publisher:{site.publisher}/{wording_folder(plain)}{language_folder(site, site.language)}{path}"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 

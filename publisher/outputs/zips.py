@@ -10,7 +10,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..catalog.bundles import Volume, bundles
+from ..catalog.bundles import Volume, bundles, edition_date
 from ..catalog.model import Review
 from ..paths import booklet_files, bundle_files, handout_files, variant
 from ..render import RenderSettings
@@ -20,7 +20,9 @@ from .base import NO_DATE, DerivedOutput, Target
 
 class ZipsOutput(DerivedOutput):
     """One download per bundle: its handout PDFs, booklet and EPUB, ``manifest.json`` and
-    ``README.txt``; byte-identical on rebuild (catalog date on every entry, fixed order)."""
+    ``README.txt``; byte-identical on rebuild (fixed order, and a date from the catalog on
+    every entry: the edition date, else the newest review date of the bundle, else of the
+    whole selection)."""
 
     name = "zips"
     templates = ("portal/readme.txt.j2",)
@@ -29,15 +31,16 @@ class ZipsOutput(DerivedOutput):
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
         if settings.large_print:
             return []
-        language = variant(settings)
-        return [Target(files["zip"], bundle=b,
+        language, site = variant(settings), settings.site
+        newest = edition_date(site, reviews)  # for a bundle whose reviews have no date
+        return [Target(files["zip"], bundle=b, date=b.edition_date(site) or newest,
                        sources=((*(handout_files(e.review, language)["pdf"] for e in b.entries),
                                  *files["booklet"], files["epub"]),))
                 for b, files in ((b, bundle_files(b, language)) for b in bundles(reviews))]
 
     def make(self, target: Target) -> bytes:
         bundle, site, language = target.bundle, self.renderer.site, variant(self.renderer)
-        date = bundle.edition_date(site) or NO_DATE
+        date = target.date or NO_DATE  # no date anywhere in the catalog: the zip format's first day
         reviews = {handout_files(e.review, language)["pdf"]: e.review for e in bundle.entries}
         volumes = dict(zip(booklet_files(bundle, language), bundle.volumes)) if len(bundle.volumes) > 1 else {}
         files = [(Path(path).name, path, source) for path, source in target.inputs.items()]
@@ -50,7 +53,8 @@ class ZipsOutput(DerivedOutput):
                        **(volume_facts(volumes[path]) if path in volumes else {})}
                       for name, path, source in files]}
         readme = Markup(self.renderer.env.get_template("portal/readme.txt.j2").render(
-            site=site, brand=self.renderer.brand, booklet=bundle, files=[name for name, _, _ in files],
+            site=site, brand=self.renderer.brand, paper=self.renderer.paper, booklet=bundle,
+            files=[name for name, _, _ in files],
             volumes=[(name, volumes[path]) for name, path, _ in files if path in volumes])).unescape()
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as archive:

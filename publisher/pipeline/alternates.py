@@ -39,5 +39,5 @@ class LanguageAlternates:
         if language in self.building and name in self.making:
             return True
         if language not in self._entries:
-            self._entries[language] = Manifest.load(output_root(self.options.out, self.site, language, large_print=False)).entries
+            self._entries[language] = Manifest.load(output_root(self.options.out, self.site, language, False, self.options.plain)).entries
         return path in self._entries[language]

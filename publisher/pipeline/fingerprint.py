@@ -95,7 +95,7 @@ class Fingerprints:
         brand = settings.brand
         self.base = _digest(__version__, _record(dataclasses.replace(settings, brand=None)),
                             json.dumps(brand.fingerprint() if brand else None, sort_keys=True),
-                            *fingerprint_parts(settings.site.language))  # its wording and faces
+                            *fingerprint_parts(settings.site.language, settings.plain))  # its wording and faces
         self._formats: dict[str, str] = {}  # format -> its templates' and styles' digest
         self._made_by: dict[tuple, str] = {}  # (format, links) -> first half of its outputs' fingerprints
         self._headers: dict[str, set[str]] = {}  # format -> the first halves of its every set of links
@@ -131,10 +131,14 @@ class Fingerprints:
         return fingerprint[32:] == self.of(output, target)[32:] and fingerprint[:32] in self._headers[output.name]
 
     def derived(self, output, target: Target, sources: str) -> str:
-        """A derived output: its own format and options, its sources' digest (``sources``)
-        and, for a portal page, the languages it links."""
+        """A derived output: its own format and options, its sources' digest (``sources``),
+        for a portal page the languages it links, and its date when it has one of its own (a
+        zip of undated reviews takes the catalog's newest review date, which its sources do
+        not show)."""
         if target.languages:
             sources = _digest(sources, " ".join(target.languages))
+        if target.date is not None:
+            sources = _digest(sources, target.date.isoformat())
         return self._how(output) + sources[:32]
 
     def _how(self, output, links: tuple[str, ...] = ()) -> str:

@@ -41,7 +41,7 @@ class HandoutLinks:
     large-print roots hold."""
 
     def __init__(self, settings: RenderSettings, standard: Holdings, large_print: Holdings):
-        self.language = language_variant(settings.site)
+        self.language = language_variant(settings)
         self.standard, self.large_print = standard, large_print
         # A large-print handout's own PDF is its large-print one; the standard PDF is not offered.
         kinds = KINDS[1:] if settings.large_print else KINDS

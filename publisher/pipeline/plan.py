@@ -163,17 +163,21 @@ def _collector_paused():
 def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None) -> Plan:
     catalog = catalog or load_catalog(options.catalog)
     language = language or source_language(catalog.site)
-    if not is_source(catalog.site, language):
-        catalog = _translated(catalog, language, options)
+    if options.plain or not is_source(catalog.site, language):
+        catalog = _worded(catalog, language, options)
     reviews = select(catalog, options.compounds, options.conditions)
     if options.release:
         problems = review_release_problems(reviews, options.today or dt.date.today())
+        if catalog.site.reading_grade_strict:
+            from ..i18n.readability import release_problems
+            problems += release_problems(catalog, reviews, options.plain)
         if problems:
             raise ReleaseError(problems)
     brand = load_brand(options.brand) if options.brand is not None else None
     settings = RenderSettings(catalog.site, options.paper or catalog.site.paper, options.duplex, brand,
-                              options.large_print)
-    manifest = Manifest.load(options.out, _below(options.out, catalog.site, language, options.large_print))
+                              options.large_print, options.plain)
+    manifest = Manifest.load(options.out, _below(options.out, catalog.site, language, options.large_print,
+                                                 options.plain))
     other = _other_edition(options, catalog.site).entries  # the same language's other print edition
     neighbours = {} if options.large_print else {in_large_print(p): e for p, e in other.items()}
     fingerprints = Fingerprints(make_environment(), settings)
@@ -237,7 +241,7 @@ def refresh(done: Plan) -> Plan:
                                   force=False)
     site, catalog = done.catalog.site, done.catalog
     settings = dataclasses.replace(done.settings, large_print=options.large_print)
-    manifest = Manifest.load(options.out, _below(options.out, site, site.language, options.large_print))
+    manifest = Manifest.load(options.out, _below(options.out, site, site.language, options.large_print, options.plain))
     if not manifest.entries or not (done.make or done.stale):  # nothing there, or nothing changes beside it
         return Plan(options, manifest.root, catalog, [], settings, manifest, [], [], {})
     fingerprints = Fingerprints(make_environment(), settings)
@@ -277,7 +281,7 @@ def refresh(done: Plan) -> Plan:
 
 def _other_edition(options: BuildOptions, site) -> Manifest:
     """The manifest of the other print edition of ``site``'s language, read-only."""
-    return Manifest.load(options.out, _below(options.out, site, site.language, not options.large_print))
+    return Manifest.load(options.out, _below(options.out, site, site.language, not options.large_print, options.plain))
 
 
 def _links(settings: RenderSettings, own: Holdings, other: Holdings) -> HandoutLinks:
@@ -302,9 +306,9 @@ def _relinked(targets: list[Target], links: HandoutLinks, manifest: Manifest, fi
     return steps
 
 
-def _below(out: Path, site, language: str, large_print: bool) -> str:
-    """Where a language's print edition is built, relative to the output folder."""
-    return output_root(out, site, language, large_print).relative_to(out).as_posix()
+def _below(out: Path, site, language: str, large_print: bool, plain: bool) -> str:
+    """Where a wording's language's print edition is built, relative to the output folder."""
+    return output_root(out, site, language, large_print, plain).relative_to(out).as_posix()
 
 
 class _Reads(dict):
@@ -329,17 +333,18 @@ class _Reads(dict):
         return made
 
 
-def _translated(catalog: Catalog, language: str, options: BuildOptions) -> Catalog:
-    """The catalog in ``language``: every missing string stops it, unless allowed (then the
-    source text stands in); ``--release`` also wants the translation approved."""
+def _worded(catalog: Catalog, language: str, options: BuildOptions) -> Catalog:
+    """The catalog in ``language`` and the build's wording: every missing string stops it,
+    unless allowed (then the source text stands in); ``--release`` also wants the translation
+    and the plain wording approved."""
     from ..i18n.translate import load_translation, translate_catalog, translation_release_problems
 
     translation = load_translation(catalog, language, options.allow_incomplete)
     if translation.problems and not options.allow_incomplete:
         raise CatalogError(list(translation.problems))
-    if options.release and (problems := translation_release_problems(catalog, translation)):
+    if options.release and (problems := translation_release_problems(catalog, translation, options.plain)):
         raise ReleaseError(problems)
-    return translate_catalog(catalog, translation)
+    return translate_catalog(catalog, translation, options.plain)
 
 
 def _targets(reviews: list[Review], settings: RenderSettings) -> dict[str, list[Target]]:

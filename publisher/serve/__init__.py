@@ -67,7 +67,7 @@ def _root(options: BuildOptions, site) -> Path:
     start does no harm (a language asked for is then taken as a translation)."""
     site = site if site is not None else SimpleNamespace(languages=(None,))
     language = options.languages[0] if options.languages else source_language(site)
-    return output_root(options.out, site, language, options.large_print)
+    return output_root(options.out, site, language, options.large_print, options.plain)
 
 
 def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
