@@ -23,6 +23,7 @@ from .errors import PublisherError, SelectionError
 from .options import BuildOptions
 from .pipeline.plan import plans
 from .progress import ProgressBar
+from .mail.sizes import DEFAULT_BUDGET, BudgetType, parse_budget
 
 class _Group(click.Group):
     """Turns a failing disk (no space, no permission) into one plain line, not a traceback."""
@@ -78,9 +79,11 @@ def _option(name: str, flags: tuple[str, ...], kwargs: dict):
 
 def _default_catalog_here(ctx, param, value):
     """--catalog left at its default names a folder of the working directory: when there is
-    none, say where to run publisher (a --catalog given gets the catalog loader's message)."""
+    none, say where to run publisher (a --catalog given gets the catalog loader's message).
+    ``check --email`` reads no catalog, so nothing is said when it, files or ``--budget`` were
+    given (click has read them by now: options given come before those left at their default)."""
     if (not ctx.resilient_parsing and ctx.get_parameter_source(param.name) is ParameterSource.DEFAULT
-            and not Path(value).is_dir()):
+            and not Path(value).is_dir() and not any(ctx.params.get(name) for name in ("email", "paths", "budget"))):
         raise PublisherError(f"no catalog folder '{value}' here: run publisher in the folder that holds "
                              f"{value}/, or point at one with --catalog DIR")
     return value
@@ -185,6 +188,13 @@ def _on_terminal() -> bool:
 
 
 @main.command("check", short_help="Validate the catalog; list overdue reviews.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE_OR_FOLDER]...")
+@click.option("--email", is_flag=True,
+              help="Check PDFs and EPUBs as mail attachments, not the catalog: size once encoded, "
+                   "scripts, embedded files, actions mail gateways hold, names.")
+@click.option("--budget", type=BudgetType(), metavar="SIZE",
+              help=f"With --email: the largest attachment the mail system takes, once encoded (default "
+                   f"{DEFAULT_BUDGET}). KB, MB, GB are powers of 1,000; KiB, MiB, GiB of 1,024.")
 @catalog_option
 @click.option("--readability", is_flag=True,
               help="Score every handout's reading level in each language (English: Flesch-Kincaid grade, "
@@ -195,8 +205,21 @@ def _on_terminal() -> bool:
                    "reading_grade_strict: true does the same).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the result as JSON (with --readability: the scores).")
-def check_command(catalog, readability, wording, strict, as_json):
-    """Validate the catalog; exit 1 listing every problem. Lists overdue reviews."""
+def check_command(paths, email, budget, catalog, readability, wording, strict, as_json):
+    """Validate the catalog; exit 1 listing every problem. Lists overdue reviews.
+
+    With --email, check PDFs and EPUBs as mail attachments instead: each below the folders given
+    (default: dist) and each file given. One line per problem; exit 1 when there is any.
+    """
+    if email:
+        given = click.get_current_context().get_parameter_source
+        _check_email(paths, budget, readability=readability, strict=strict, json=as_json,
+                     catalog=given("catalog") is not ParameterSource.DEFAULT,
+                     wording=given("wording") is not ParameterSource.DEFAULT)
+        return
+    if paths or budget:
+        raise SelectionError(f"{'files and folders go' if paths else '--budget goes'} with --email (without it, "
+                             "check validates the catalog): add --email")
     plain = BuildOptions(wording=wording).plain  # checks the value as a build does
     if strict and not readability:
         raise SelectionError("--strict goes with --readability: add --readability, or drop --strict")
@@ -222,6 +245,21 @@ def check_command(catalog, readability, wording, strict, as_json):
         click.echo(f"overdue: {problem}")
     for line in translations:
         click.echo(line)
+
+
+def _check_email(paths, budget, **others) -> None:
+    """``check --email``: the files' problem lines and a summary; exit 1 when there is a problem."""
+    from .mail.check import check
+
+    given = [f"--{name.replace('_', '-')}" for name, value in others.items() if value]
+    if given:
+        raise SelectionError(f"{given[0]} does not go with --email (which checks files, not the catalog)")
+    report = check(list(paths) or [BuildOptions().out], budget or parse_budget(DEFAULT_BUDGET))
+    for line in report.lines:
+        click.echo(line)
+    click.echo(report.summary())
+    if report.lines:
+        raise SystemExit(1)
 
 
 def _check_result(catalog: str, loaded) -> dict:
@@ -364,13 +402,16 @@ def translations_update_command(catalog, language_tags):
 @click.option("--note", "notes", multiple=True, metavar="TEXT", help="A note from the care team (repeatable).")
 @click.option("--teach-back", is_flag=True, help="End with a checklist of the key points to say back in one's own words.")
 @click.option("-o", "--output", metavar="FILE", help="Write the PDF here ('-': standard output). Default: "
-                                                      "<compound>--<condition>--personal.pdf here, unless --print.")
+                                                      "<compound>--<condition>--personal.pdf here, unless --print "
+                                                      "or --eml.")
+@click.option("--eml", metavar="FILE", help="Write an unsent e-mail with the PDF attached, which mail programs "
+                                            "open as a draft to address and send ('-': standard output).")
 @click.option("--password", metavar="[PASSWORD]", prompt="PDF password", hide_input=True, confirmation_prompt=True, prompt_required=False,
               default=None, help="Encrypt the PDF (AES-256) for mailing; without a value, asked for (not echoed).")
 @click.option("--print", "to_printer", is_flag=True, help="Send it to the printer (CUPS' lp); no file is kept.")
 @click.option("--printer", metavar="NAME", help="With --print: this printer, not the default one.")
-def handout_command(compound, condition, language, patient, clinician, given, notes, teach_back, output, password,
-                    to_printer, printer, **options):
+def handout_command(compound, condition, language, patient, clinician, given, notes, teach_back, output, eml,
+                    password, to_printer, printer, **options):
     """One review for one patient, at the point of care: their name, the clinician, the date,
     notes and a teach-back checklist on the handout, printed at once or saved.
 
@@ -380,21 +421,29 @@ def handout_command(compound, condition, language, patient, clinician, given, no
     from .folders import Folder
     from .personal import Personal, encrypt, personal_handout, send_to_printer
 
+    if output == eml == "-":
+        raise SelectionError("-o - and --eml - would both write to standard output: choose one")
     personal = Personal.read((given.date() if given else dt.date.today()), patient, clinician, notes, teach_back)
     chosen = BuildOptions(**options, languages=(language,) if language else ())
-    name, pdf = personal_handout(chosen, compound, condition, personal)
+    name, pdf, settings = personal_handout(chosen, compound, condition, personal)
     if password is not None:
         pdf = encrypt(pdf, password)
     if to_printer:
         send_to_printer(pdf, name, printer)
         click.echo(f"sent {name} to {printer or 'the default printer'}", err=True)
-    if output == "-":
-        sys.stdout.buffer.write(pdf)
-        sys.stdout.flush()
-    elif output or not to_printer:
-        path = Path(output or name)
-        Folder(path.parent).write(path.name, pdf)
-        click.echo(f"wrote {path}", err=True)
+    written = [(output or (None if to_printer or eml else name), pdf)]  # the default file, unless printed or mailed
+    if eml:
+        from .mail.message import draft
+
+        written.append((eml, draft(settings, name, pdf, encrypted=password is not None)))
+    for where, data in written:
+        if where == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        elif where:
+            path = Path(where)
+            Folder(path.parent).write(path.name, data)
+            click.echo(f"wrote {path}", err=True)
 
 
 @main.command("desk", short_help="A web page for one patient's handout at a time; nothing kept.")

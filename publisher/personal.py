@@ -65,16 +65,18 @@ class Personal:
         return cls(given, patient, clinician, kept, teach_back)
 
 
-def personal_handout(options: BuildOptions, compound: str, condition: str, personal: Personal) -> tuple[str, bytes]:
-    """The PDF of one review for one patient, and the file name it goes by (the standard
-    handout's, plus ``--personal``: nothing personal in it). ``options`` gives the catalog,
-    one language, the edition, paper and brand, as for a build."""
+def personal_handout(options: BuildOptions, compound: str, condition: str, personal: Personal):
+    """The file name one review for one patient goes by (the standard handout's, plus
+    ``--personal``: nothing personal in it), its PDF, and the settings it was made with (its
+    language, edition, brand: what the message around it needs, mail/message.py). ``options``
+    gives the catalog, one language, the edition, paper and brand, as for a build."""
     from .outputs.pdf import PdfOutput
     from .render import Renderer
 
     made, review = plan_review(options, compound, condition)
     renderer = Renderer.of(made.settings)
-    return handout_name(made, review), PdfOutput(renderer).pdf_bytes(renderer.handout(review, personal=personal))
+    pdf = PdfOutput(renderer).pdf_bytes(renderer.handout(review, personal=personal))
+    return handout_name(made, review), pdf, made.settings
 
 
 def plan_review(options: BuildOptions, compound: str, condition: str):

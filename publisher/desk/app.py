@@ -4,9 +4,10 @@ What protects the patient's details and the desk: requests are answered only for
 own ``Host`` (``serve.hosts.HostCheck``, against DNS rebinding); a POST must carry this
 process's random token (another site cannot read it, so cannot forge the form) and, when
 the browser says where it comes from (``Origin``), come from the desk's own page; with an
-access code set, the form asks for it. The PDF is made in memory and sent; the details are
-in no log line (a failure is reported by its kind only), no header and no refusal page; only
-the form shown again to correct it holds what was typed, escaped, and nothing is cached.
+access code set, the form asks for it. The PDF (or, for the Email button, the unsent e-mail
+around it) is made in memory and sent; the details are in no log line (a failure is reported by
+its kind only), no header and no refusal page; only the form shown again to correct it holds
+what was typed, escaped, and nothing is cached.
 """
 
 from __future__ import annotations
@@ -113,8 +114,9 @@ def make_app(typesetter: Typesetter, reports: Reports, host: str, port: int, acc
         personal = forms.personal(form, today())
         if chosen is None or personal is None:
             return shown(form, 400)
+        make = typesetter.message if form.action == "email" else typesetter.handout
         try:
-            name, pdf = await run_in_threadpool(typesetter.handout, *chosen, personal)
+            name, made = await run_in_threadpool(make, *chosen, personal)
         except Refused as error:
             return refused(403, "Refused: not ready for patients", str(error))
         except PublisherError as error:
@@ -123,7 +125,8 @@ def make_app(typesetter: Typesetter, reports: Reports, host: str, port: int, acc
             reports.say(type(error).__name__, f"{type(error).__name__} while typesetting a handout")
             return refused(500, "The handout could not be made", "The desk failed to typeset it: see its terminal.")
         disposition = "inline" if form.action == "print" else "attachment"
-        return Response(pdf, media_type="application/pdf", headers={
+        kind = "message/rfc822" if form.action == "email" else "application/pdf"
+        return Response(made, media_type=kind, headers={
             **HEADERS, "Content-Disposition": f'{disposition}; filename="{SAFE_NAME.sub("_", name)}"'})
 
     app = Starlette(routes=[Route("/", get, methods=["GET"]), Route("/", post, methods=["POST"]),

@@ -65,7 +65,7 @@ def parse(body: bytes) -> Form:
         values[name] = value
     form = Form(values={name: values.get(name, "") for name in ("token", *LABELS)},
                 teach_back=values.get("teach_back") == "yes",
-                action="print" if values.get("action") == "print" else "download")
+                action=values.get("action") if values.get("action") in ("print", "email") else "download")
     return form
 
 

@@ -76,6 +76,20 @@ class Typesetter:
     def handout(self, compound: str, condition: str, language: str, edition: str, wording: str,
                 personal: Personal) -> tuple[str, bytes]:
         """The PDF and its file name (the standard handout's plus ``--personal``)."""
+        name, pdf, _ = self._typeset(compound, condition, language, edition, wording, personal)
+        return name, pdf
+
+    def message(self, compound: str, condition: str, language: str, edition: str, wording: str,
+                personal: Personal) -> tuple[str, bytes]:
+        """The unsent e-mail with the handout attached (mail/message.py), and its file name
+        (the handout's, ending ``.eml``)."""
+        from ..mail.message import draft, draft_name
+
+        name, pdf, settings = self._typeset(compound, condition, language, edition, wording, personal)
+        return draft_name(name), draft(settings, name, pdf)
+
+    def _typeset(self, compound: str, condition: str, language: str, edition: str, wording: str,
+                 personal: Personal):
         chosen = dataclasses.replace(self.options, edition=edition, wording=wording, languages=(language,))
         with self.lock:
             made, review = plan_review(chosen, compound, condition)
@@ -85,7 +99,7 @@ class Typesetter:
                               "(start it with --allow-drafts to print drafts, marked as such)")
             renderer, output = self._renderer(made.settings)
             pdf = output.pdf_bytes(renderer.handout(review, personal=personal))
-        return handout_name(made, review), pdf
+        return handout_name(made, review), pdf, made.settings
 
     def _held(self, review, today: dt.date) -> str | None:
         if self.allow_drafts:
