@@ -235,3 +235,20 @@ def test_the_header_speaks_the_handouts_language(tmp_path):
     ar = out / "ar/html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--ar.html"
     assert header(ar).label == "التنزيلات ومزيد من النشرات"
     assert [text for _, text in header(ar).links] == ["النشرة (PDF)"] and dangling(ar) == []
+
+
+def test_plain_wording_handouts_link_their_own_wordings_files(tmp_path):
+    """The plain wording's roots (plain/, plain/large-print/) link each other, never the
+    standard wording's files; its large-print build refreshes its own portal."""
+    out = tmp_path / "out"
+    build(CATALOG, out, wording="plain", **ONE)
+    build(CATALOG, out, wording="plain", **ONE, **LARGE)
+    assert sorted(p.name for p in out.iterdir()) == ["plain"]
+    handout = out / "plain/html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--plain.html"
+    assert [href for href, _ in header(handout).links] == [
+        "../../pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--plain.pdf",
+        "../../large-print/pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--large-print--plain.pdf",
+        "../../compounds/low-dose-naltrexone.html", "../../conditions/liver-cancer.html", "../../index.html"]
+    large = out / "plain/large-print/html/low-dose-naltrexone/low-dose-naltrexone--liver-cancer--large-print--plain.html"
+    assert dangling(handout) == [] and dangling(large) == [] and len(header(large).links) == 4
+    assert "large-print--plain.pdf" in (out / "plain/conditions/liver-cancer.html").read_text(encoding="utf-8")
