@@ -77,9 +77,14 @@ def variant(settings) -> str:
     """What a base name adds for one build's print edition, wording and language (``settings``:
     its site, ``large_print`` and ``plain``), in that order: ``--large-print``, ``--plain``,
     ``--es`` (any language but the catalog's own), or nothing."""
+    return ("--large-print" if settings.large_print else "") + language_variant(settings)
+
+
+def language_variant(settings) -> str:
+    """What a base name adds for one build's wording and language, whatever its print edition
+    (``--plain``, ``--es``, both, or nothing): the part the two editions' names share."""
     site = settings.site
-    language = "" if is_source(site, site.language) else f"--{site.language}"
-    return ("--large-print" if settings.large_print else "") + ("--plain" if settings.plain else "") + language
+    return ("--plain" if settings.plain else "") + ("" if is_source(site, site.language) else f"--{site.language}")
 
 
 def file_name(stem: str, suffix: str, variant: str = "") -> str:
@@ -124,9 +129,14 @@ def bundle_file(kind: str, bundle, variant: str = "") -> str:
     if kind == "zip":
         return f"{DOWNLOADS}/{file_name(bundle_stem(bundle), 'zip', variant)}"
     if kind == "page":
-        return f"{bundle.kind}s/{bundle.slug}.html"
+        return page_path(bundle.kind, bundle.slug)
     folder, suffix = BUNDLE_FILES[kind]
     return bundle_path(folder, bundle, suffix, variant)
+
+
+def page_path(kind: str, slug: str) -> str:
+    """The portal's page of one compound or condition: ``compounds/<slug>.html``."""
+    return f"{kind}s/{slug}.html"
 
 
 def in_large_print(path: str) -> str:
@@ -157,6 +167,16 @@ def handout_files(review, language: str = "") -> dict[str, str]:
 
 
 _handout_files: dict = {}
+
+
+def handout_links(review, language: str = "") -> dict[str, str]:
+    """What an HTML handout's header may link, by kind, relative to its wording's language's
+    standard root (``language`` as for ``handout_files``): the review's PDF in each print edition, the
+    portal's pages of its compound and of its condition, and the portal's index."""
+    return {"pdf": review_file("pdf", review, language),
+            "large_print_pdf": in_large_print(review_file("pdf", review, "--large-print" + language)),
+            "compound": page_path("compound", review.compound.slug),
+            "condition": page_path("condition", review.condition.slug), "index": "index.html"}
 
 
 def booklet_files(bundle, variant: str = "") -> list[str]:

@@ -96,13 +96,14 @@ class Renderer(RenderSettings):
         return self.brand.logo.as_uri() if self.brand and self.brand.logo else None
 
     def handout(self, review: Review, assets_href: str | None = None, logo_href: str | None = None,
-                personal: Personal | None = None) -> str:
+                personal: Personal | None = None, links: tuple[tuple[str, str], ...] = ()) -> str:
         """One review as a complete print HTML document; ``assets_href`` is the folder of its
         stylesheets when they are linked rather than given to WeasyPrint; ``personal``, one
-        patient's details (personal.py)."""
+        patient's details (personal.py); ``links``, the web page's header, (kind, href) each
+        (outputs/html.py; never in a PDF)."""
         return self._render("handout.html.j2", review=review, assets_href=assets_href,
                             date=review.reviewed_on or self.site.edition_date,
-                            logo_href=logo_href or self.logo_href, personal=personal)
+                            logo_href=logo_href or self.logo_href, personal=personal, links=links)
 
     def booklet_reviews(self, volume: Volume) -> str:
         """Every review of a booklet volume in one document, each starting a new page."""

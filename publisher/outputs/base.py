@@ -42,6 +42,7 @@ class Target(NamedTuple):
     sources: tuple[tuple[str, ...], ...] = ()  # a derived output's sources known up front, in parts
     group: tuple[Bundle, ...] = ()  # what a catalog-wide page (index, feed) lists
     languages: tuple[str, ...] = ()  # a portal page: the languages that have it (the plan's)
+    links: tuple[str, ...] = ()  # an HTML handout: what its header links (pipeline/handout_links.py)
     date: dt.date | None = None  # a zip's: its bundle's edition date, else the catalog's newest review's
     inputs: dict[str, "Source"] | None = None
 

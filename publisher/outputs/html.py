@@ -1,4 +1,6 @@
-"""HTML handouts that open straight from disk: the stylesheets and fonts are copied beside them.
+"""HTML handouts that open straight from disk: the stylesheets and fonts are copied beside them,
+and a header links the handout's PDFs and the portal where the folder has them (the plan says
+which: pipeline/handout_links.py).
 
 The print stylesheets serve, with WOFF2 subsets of the fonts in place of the TTFs
 (web-fonts.css, made by ``publisher.webfonts``), so a page and what it loads stay light."""
@@ -11,7 +13,7 @@ from ..catalog.model import Review
 from ..render import Renderer, RenderSettings
 from ..i18n.wording import script_of
 from ..resources import HANDOUT_CSS, LARGE_PRINT_CSS, STYLES, WEB_FONTS, WEB_FONTS_CSS, script_web_fonts_css
-from ..paths import HTML_ASSETS, review_file, variant
+from ..paths import HTML_ASSETS, LARGE_PRINT, handout_links, is_large_print, language_variant, review_file, variant
 from .base import Output, Target
 
 
@@ -41,5 +43,16 @@ class HtmlOutput(Output):
     def make(self, target: Target) -> bytes:
         if target.asset is not None:
             return target.asset.read_bytes()
-        return self.renderer.handout(target.review, assets_href="../_assets/",
-                                     logo_href=self.logo_href).encode("utf-8")
+        return self.renderer.handout(target.review, assets_href="../_assets/", logo_href=self.logo_href,
+                                     links=hrefs(target.review, self.renderer, target.links)).encode("utf-8")
+
+
+def hrefs(review: Review, settings: RenderSettings, kinds: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """A handout's header links (``kinds``: which, as the plan found them) as (kind, href),
+    relative to the handout's own file (``html/<compound>/`` in its edition's folder), so they
+    work opened from disk."""
+    paths = handout_links(review, language_variant(settings))  # from the language's standard root
+    if not settings.large_print:
+        return tuple((kind, "../../" + paths[kind]) for kind in kinds)
+    return tuple((kind, "../../" + paths[kind][len(LARGE_PRINT) + 1:] if is_large_print(paths[kind])
+                  else "../../../" + paths[kind]) for kind in kinds)

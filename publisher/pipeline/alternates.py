@@ -18,8 +18,11 @@ from .manifest import Manifest
 
 
 class LanguageAlternates:
-    def __init__(self, options: BuildOptions, site: Site, language: str):
+    def __init__(self, options: BuildOptions, site: Site, language: str, making: tuple[str, ...] | None = None):
+        """``making``: the formats the build makes in each language it builds (default: those
+        asked for; none when it only refreshes what is there, plan.refresh)."""
         self.options, self.site, self.language = options, site, language
+        self.making = options.formats if making is None else making
         self.building = set(options.languages or site.languages)
         self._entries: dict[str, dict] = {}
 
@@ -33,7 +36,7 @@ class LanguageAlternates:
         return target._replace(languages=found)
 
     def _has(self, language: str, name: str, path: str) -> bool:
-        if language in self.building and name in self.options.formats:
+        if language in self.building and name in self.making:
             return True
         if language not in self._entries:
             self._entries[language] = Manifest.load(output_root(self.options.out, self.site, language, False, self.options.plain)).entries

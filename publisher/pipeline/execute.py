@@ -6,11 +6,13 @@ the writer: the key never goes to a worker or a Dask cluster (seal/).
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..errors import PublisherError
 from ..options import BuildOptions
 from ..paths import CHECKSUMS
 from ..seal import SIGNATURE_STEP, catalog_day, document_day
@@ -63,15 +65,15 @@ def build(catalog: str | Path | BuildOptions = "catalog", out: str | Path = "dis
     if not isinstance(catalog, BuildOptions):
         catalog = BuildOptions(catalog=catalog, out=out, **options)
     report = None
-    every = plans(catalog)  # one per language, the catalog's own first
+    every = plans(catalog)  # one per language, the catalog's own first (each with its other edition's refresh)
     for one in every:  # a link in any language's folders stops the build before anything is written
         one.manifest.folder.check(one.paths())
     for one in every:
         made = execute(one, progress)
         if report is None:
             report = made
-        else:  # another language's paths, from the output folder
-            report.merge(made, f"{one.root.relative_to(catalog.out).as_posix()}/")
+        else:  # another language's (or edition's) paths, from the first one's root
+            report.merge(made, f"{Path(os.path.relpath(one.root, report.out)).as_posix()}/")
     report.seconds = time.perf_counter() - started
     return report
 
@@ -89,6 +91,7 @@ def execute(plan: Plan, progress: Progress | None = None) -> BuildReport:
             _warn_if_slow_subsetter()  # this machine's libraries: a Dask cluster's are its own
         # No more worker processes than outputs to make: one handout is made in this process,
         # without starting (and warming) a pool for it.
+        neighbours = plan.large_print_files()  # as a build of that edition just before may have left them
         with Pool(max(1, min(options.jobs or cores(), len(plan.make))), options.scheduler) as pool:
             for wave in plan.waves():
                 steps = {s.path: s for s in wave}
@@ -96,8 +99,7 @@ def execute(plan: Plan, progress: Progress | None = None) -> BuildReport:
                     made = [(s.path, plan.seal.detached(writer.read(CHECKSUMS), catalog_day(plan.catalog)))
                             for s in wave]
                 else:
-                    made = pool.run(plan.settings, [(s.format, _with_inputs(s, writer, plan.neighbours))
-                                                    for s in wave])
+                    made = pool.run(plan.settings, [(s.format, _with_inputs(s, writer, neighbours)) for s in wave])
                 for path, data in made:
                     if plan.seal is not None and steps[path].format in TYPESET:  # signed before it is written
                         data = plan.seal.pdf(data, document_day(steps[path].target, plan.settings.site))
@@ -119,7 +121,9 @@ def _with_inputs(step: Step, writer: Writer, neighbours: dict[str, Recorded]):
         return step.target
     inputs = {}
     for path in step.sources:
-        entry = writer.manifest.entries.get(path) or neighbours[path]
+        entry = writer.manifest.entries.get(path) or neighbours.get(path)
+        if entry is None:
+            raise PublisherError(f"{writer.folder}/{path}: gone since the build was planned; build again")
         data = writer.read(path) if path in writer.manifest.entries and cls.reads(step.target, path) else None
         inputs[path] = Source(entry.size, entry.sha256, data)
     return step.target._replace(inputs=inputs)

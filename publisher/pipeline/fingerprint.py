@@ -98,7 +98,8 @@ class Fingerprints:
                             json.dumps(brand.fingerprint() if brand else None, sort_keys=True),
                             *fingerprint_parts(settings.site.language, settings.plain))  # its wording and faces
         self._formats: dict[str, str] = {}  # format -> its templates' and styles' digest
-        self._made_by: dict[str, str] = {}  # format -> first half of its outputs' fingerprints
+        self._made_by: dict[tuple, str] = {}  # (format, links) -> first half of its outputs' fingerprints
+        self._headers: dict[str, set[str]] = {}  # format -> the first halves of its every set of links
         self._files: dict[Path, str] = {}  # project file -> digest of its bytes
         self._templates: dict[str, tuple] = {}  # name -> (source, templates it uses)
         self._records: dict[int, tuple] = {}  # id(record) -> (record, digest): it is in several outputs
@@ -115,13 +116,20 @@ class Fingerprints:
         return self._formats[output.name]
 
     def of(self, output, target: Target) -> str:
-        """How the output is made (settings, format), then what from: two halves of 128 bits.
+        """How the output is made (settings, format, a handout's links), then what from: two halves of 128 bits.
         Joined, not hashed again: a large plan has tens of thousands of outputs and few of
         either half. The path adds nothing: it follows from the subject and the settings."""
         if target.asset is not None:  # copied as it is: its bytes are all it depends on
             return _digest(__version__, target.path, self._file(target.asset))
         subject = self._review(target.review) if target.review is not None else self._bundle(target.bundle)
-        return self._how(output) + subject[:32]
+        return self._how(output, target.links) + subject[:32]
+
+    def but_for_links(self, output, target: Target, fingerprint: str, every: Iterable[tuple[str, ...]]) -> bool:
+        """Whether ``fingerprint`` is ``target``'s but for its links, each set of them in
+        ``every``: an HTML handout made from the same inputs with another header."""
+        if output.name not in self._headers:
+            self._headers[output.name] = {self._how(output, links) for links in every}
+        return fingerprint[32:] == self.of(output, target)[32:] and fingerprint[:32] in self._headers[output.name]
 
     def derived(self, output, target: Target, sources: str) -> str:
         """A derived output: its own format and options, its sources' digest (``sources``),
@@ -138,11 +146,15 @@ class Fingerprints:
         """SHA256SUMS.p7s: the certificates, the signing day and SHA256SUMS's fingerprint."""
         return _digest("signature", self.seal, day.isoformat(), checksums)
 
-    def _how(self, output) -> str:
-        if output.name not in self._made_by:
-            sealed = (self.seal,) if self.seal and output.name in TYPESET else ()  # a new certificate re-signs
-            self._made_by[output.name] = _digest(self.base, self.format_digest(output), *sealed)[:32]
-        return self._made_by[output.name]
+    def _how(self, output, links: tuple[str, ...] = ()) -> str:
+        """The first half: settings and format, an HTML handout's header (which links it has,
+        never their files' fingerprints: handout_links.py) and, for a signed PDF, the
+        certificates (a new certificate re-signs); a few dozen, each hashed once."""
+        key = (output.name, links)
+        if key not in self._made_by:
+            sealed = (self.seal,) if self.seal and output.name in TYPESET else ()
+            self._made_by[key] = _digest(self.base, self.format_digest(output), *links, *sealed)[:32]
+        return self._made_by[key]
 
     @staticmethod
     def sources(prints: dict[str, str], paths: tuple[str, ...]) -> tuple[tuple[str, ...], str]:

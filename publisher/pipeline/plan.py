@@ -10,6 +10,7 @@ or a review that may not be released leaves the output folder untouched.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import difflib
 import gc
@@ -26,11 +27,13 @@ from ..catalog.release import review_release_problems
 from ..errors import CatalogError, ReleaseError, SelectionError
 from ..options import BuildOptions
 from ..outputs import OUTPUTS, TYPESET, Target, is_derived
-from ..paths import CHECKSUMS, CHECKSUMS_SIGNATURE, in_large_print, is_source, output_root, source_language
+from ..paths import (CHECKSUMS, CHECKSUMS_SIGNATURE, in_large_print, is_source, output_root, review_file,
+                     source_language, variant)
 from ..render import RenderSettings, make_environment
 from ..seal import SIGNATURE_STEP, Seal, catalog_day, document_day, open_seal
 from .alternates import LanguageAlternates
 from .fingerprint import Fingerprints
+from .handout_links import EVERY, HandoutLinks, Holdings
 from .manifest import Recorded, Manifest
 
 REASONS = ("new", "changed input", "missing file", "forced")
@@ -61,7 +64,7 @@ class Plan:
     manifest: Manifest
     steps: list[Step]  # every selected output, in the order they are made
     stale: list[str]  # outputs whose review (or bundle) left the catalog: to remove
-    neighbours: dict[str, Recorded]  # the large-print edition's outputs, read-only: the portal links them
+    holds: dict[str, str]  # every output the root will hold once carried out, by path: its fingerprint
     seal: Seal | None = None  # a signed release's certificate and key (--sign): execute.py signs with it
 
     @property
@@ -75,6 +78,14 @@ class Plan:
     def paths(self) -> list[str]:
         """Every path it makes, reads or removes: the writer checks the folders on the way."""
         return [s.path for s in self.steps] + self.stale
+
+    def large_print_files(self) -> dict[str, Recorded]:
+        """The large-print edition's outputs as its manifest lists them now, as seen from a
+        standard root (``large-print/pdf/…``; none from a large-print root): the portal links
+        them. Read when the plan is carried out, after any build of that edition before it."""
+        if self.settings.large_print:
+            return {}
+        return {in_large_print(p): e for p, e in _other_edition(self.options, self.catalog.site).entries.items()}
 
     def waves(self) -> list[list[Step]]:
         """The steps to make, in rounds: first everything made from the catalog (one pool, in
@@ -103,12 +114,20 @@ class Plan:
 
 
 def plans(options: BuildOptions) -> list[Plan]:
-    """One plan per language asked for (default: every language site.yaml lists)."""
+    """One plan per language asked for (default: every language site.yaml lists), each
+    followed by the refresh of that language's other print edition when it has one to do
+    (``refresh``)."""
     with _collector_paused():
         catalog = load_catalog(options.catalog)
-    check_languages(catalog.site, options.languages)
-    seal = _open_seal(options)  # once: its password is asked for once
-    return [plan(options, language, catalog, seal) for language in options.languages or catalog.site.languages]
+        check_languages(catalog.site, options.languages)
+        seal = _open_seal(options)  # once: its password is asked for once
+        made = []
+        for language in options.languages or catalog.site.languages:
+            made.append(_plan(options, language, catalog, seal))
+            other = refresh(made[-1])
+            if other.make:
+                made.append(other)
+    return made
 
 
 def check_languages(site, asked) -> None:
@@ -168,11 +187,11 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None, 
                               options.large_print, options.plain)
     manifest = Manifest.load(options.out, _below(options.out, catalog.site, language, options.large_print,
                                                  options.plain))
-    neighbours = {} if options.large_print else {  # the same language's large-print edition
-        in_large_print(p): e for p, e in Manifest.load(
-            options.out, _below(options.out, catalog.site, language, True, options.plain)).entries.items()}
+    other = _other_edition(options, catalog.site).entries  # the same language's other print edition
+    neighbours = {} if options.large_print else {in_large_print(p): e for p, e in other.items()}
     fingerprints = Fingerprints(make_environment(), settings, seal.fingerprint if seal else None)
     alternates = LanguageAlternates(options, catalog.site, language)  # which languages a portal page can link
+    links = _links(settings, Holdings(manifest.entries, options.formats), Holdings(other))
 
     reason, forced = manifest.reason, "forced" if options.force else None
     targets = _targets(reviews, settings)
@@ -181,8 +200,12 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None, 
         output = OUTPUTS[name]
         if not is_derived(output):
             for target in targets[name]:  # tens of thousands: the plan's inner loop
+                if name == "html":
+                    target = links.mark(target)
                 fingerprint = fingerprints.of(output, target)
                 steps.append(Step(name, target, fingerprint, reason(target.path, fingerprint) or forced))
+    if "html" not in options.formats:  # handouts already there follow what they link
+        steps += _relinked(targets["html"], links, manifest, fingerprints)
     # Filters never make an output stale: compare with every output of the whole catalog.
     everything = targets if len(reviews) == len(catalog.reviews) else _targets(list(catalog.reviews), settings)
     stale = sorted(set(manifest.entries) - {t.path for found in everything.values() for t in found}
@@ -192,7 +215,7 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None, 
     # is already in the folder is kept true even when its format was not asked for.
     gone = set(stale)
     prints = {p: e.fingerprint for p, e in manifest.entries.items() if p not in gone}
-    prints.update((p, e.fingerprint) for p, e in neighbours.items())
+    prints.update((p, e.fingerprint) for p, e in neighbours.items())  # read-only: the portal links them
     prints.update((s.path, s.fingerprint) for s in steps)
     for name, cls in OUTPUTS.items():
         if not is_derived(cls):
@@ -208,7 +231,7 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None, 
                 prints[target.path] = fingerprint
     if seal is not None:
         steps += _sealed(seal, steps, catalog, settings, fingerprints, prints, reason, forced)
-    return Plan(options, manifest.root, catalog, reviews, settings, manifest, steps, stale, neighbours, seal)
+    return Plan(options, manifest.root, catalog, reviews, settings, manifest, steps, stale, prints, seal)
 
 
 def _sealed(seal: Seal, steps: list[Step], catalog: Catalog, settings: RenderSettings, fingerprints: Fingerprints,
@@ -222,6 +245,93 @@ def _sealed(seal: Seal, steps: list[Step], catalog: Catalog, settings: RenderSet
     fingerprint = fingerprints.signature(prints[CHECKSUMS], day)
     return [Step(SIGNATURE_STEP, Target(CHECKSUMS_SIGNATURE), fingerprint,
                  reason(CHECKSUMS_SIGNATURE, fingerprint) or forced, (CHECKSUMS,))]
+
+
+def refresh(done: Plan) -> Plan:
+    """What the same language's other print edition must remake once ``done`` is carried out:
+    its outputs whose links follow ``done``'s root, and nothing else. A large-print build adds
+    large-print PDFs that the standard portal's pages, ``catalog.json`` and HTML handouts link;
+    a standard build adds the portal that large-print handouts link. So each edition's files
+    are linked by the build that makes them, whichever edition is built first.
+
+    Only outputs already in that root are considered (a large-print build into an empty folder
+    writes no portal), and only those up to date but for ``done``'s changes: an HTML handout
+    made from the same inputs with another header; a portal page, feed or ``SHA256SUMS`` made
+    from the files ``done``'s root holds now. One made from other catalog text, templates,
+    options or selection is left to its own edition's next build, which would make it
+    differently anyway. Its reviews are those whose PDF the root has: the selection its portal
+    was last made for, when it was one build's. Planned before ``done`` is carried out: it
+    compares ``done``'s root as it is and as it will be."""
+    options = dataclasses.replace(done.options, edition="standard" if done.settings.large_print else "large-print",
+                                  force=False)
+    site, catalog = done.catalog.site, done.catalog
+    settings = dataclasses.replace(done.settings, large_print=options.large_print)
+    manifest = Manifest.load(options.out, _below(options.out, site, site.language, options.large_print, options.plain))
+    if not manifest.entries or not (done.make or done.stale):  # nothing there, or nothing changes beside it
+        return Plan(options, manifest.root, catalog, [], settings, manifest, [], [], {})
+    seal = done.seal  # a signed release re-signs the other edition's SHA256SUMS it changes
+    fingerprints = Fingerprints(make_environment(), settings, seal.fingerprint if seal else None)
+    links = _links(settings, Holdings(manifest.entries), Holdings(done.holds))
+    named = variant(settings)
+    reviews = [r for r in catalog.reviews if review_file("pdf", r, named) in manifest.entries]
+    handouts = [r for r in catalog.reviews if review_file("html", r, named) in manifest.entries]
+    targets = _targets(reviews, settings)
+    steps = _relinked(OUTPUTS["html"].targets(handouts, settings), links, manifest, fingerprints)
+
+    # Derived outputs there, made again when what they read changes with ``done``'s root.
+    kept = {p: e.fingerprint for p, e in manifest.entries.items()}
+    prints = {"before": dict(kept), "after": dict(kept)}
+    if not options.large_print:  # the standard root reads the large-print files
+        prints["before"].update((in_large_print(p), e.fingerprint) for p, e in done.manifest.entries.items())
+        prints["after"].update((in_large_print(p), f) for p, f in done.holds.items())
+    prints["after"].update((s.path, s.fingerprint) for s in steps)
+    alternates = LanguageAlternates(options, site, site.language, making=())
+    for name, cls in OUTPUTS.items():
+        if not is_derived(cls):
+            continue
+        owned = {when: tuple(found) for when, found in prints.items()}
+        reads = {when: _Reads(found, fingerprints) for when, found in prints.items()}
+        for target in targets[name]:
+            recorded = manifest.entries.get(target.path)
+            if recorded is None:
+                continue
+            target = alternates.mark(cls, name, target)
+            sources, digest = reads["after"][cls.sources(target, owned["after"])]
+            fingerprint = fingerprints.derived(cls, target, digest)
+            if fingerprint != recorded.fingerprint and recorded.fingerprint == fingerprints.derived(
+                    cls, target, reads["before"][cls.sources(target, owned["before"])][1]):
+                steps.append(Step(name, target, fingerprint, "changed input", sources))
+                prints["after"][target.path] = fingerprint
+    if seal is not None:
+        steps += _sealed(seal, steps, catalog, settings, fingerprints, prints["after"], manifest.reason, None)
+    return Plan(options, manifest.root, catalog, reviews, settings, manifest, steps, [], prints["after"], seal)
+
+
+def _other_edition(options: BuildOptions, site) -> Manifest:
+    """The manifest of the other print edition of ``site``'s language, read-only."""
+    return Manifest.load(options.out, _below(options.out, site, site.language, not options.large_print, options.plain))
+
+
+def _links(settings: RenderSettings, own: Holdings, other: Holdings) -> HandoutLinks:
+    """The HTML handouts' links in a root of ``settings``' edition that holds ``own``, beside
+    the other edition's root holding ``other``."""
+    return HandoutLinks(settings, *((other, own) if settings.large_print else (own, other)))
+
+
+def _relinked(targets: list[Target], links: HandoutLinks, manifest: Manifest, fingerprints: Fingerprints) -> list[Step]:
+    """HTML handouts in the folder, not asked for, made again because their links change:
+    each one that is up to date but for its header. One made from other catalog text,
+    templates or options is left to the next build that asks for HTML."""
+    html, steps = OUTPUTS["html"], []
+    for target in targets:
+        recorded = manifest.entries.get(target.path)
+        if recorded is None or target.review is None:
+            continue
+        target = links.mark(target)
+        fingerprint = fingerprints.of(html, target)
+        if fingerprint != recorded.fingerprint and fingerprints.but_for_links(html, target, recorded.fingerprint, EVERY):
+            steps.append(Step("html", target, fingerprint, "changed input"))
+    return steps
 
 
 def _below(out: Path, site, language: str, large_print: bool, plain: bool) -> str:
