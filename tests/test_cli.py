@@ -112,7 +112,7 @@ def test_list_json(tmp_path):
     data = json.loads(result.output)
     assert [c["slug"] for c in data["conditions"]] == ["fibromyalgia", "liver-cancer"]
     assert data["compounds"] == [{"slug": "low-dose-naltrexone", "name": "Low-Dose Naltrexone (LDN)",
-                                  "class": "Opioid Antagonist / Immunomodulator"}]
+                                  "class": "Opioid Antagonist / Immunomodulator", "codes": {}}]
     assert [(r["compound"], r["condition"]) for r in data["reviews"]] == [
         ("low-dose-naltrexone", "fibromyalgia"), ("low-dose-naltrexone", "liver-cancer")]
 
