@@ -2,10 +2,10 @@
 folder, made from the documents the build made, so it can be served from any host or opened
 from disk.
 
-The portal is four derived outputs, each made after what it reads: first-page previews
-(previews.py, from the PDFs), FHIR DocumentReferences (fhir.py, from the PDFs: they hold each
-handout's version), zip bundles (zips.py, from the PDFs and EPUBs), then the pages, feed, index
-and code lookup here that list them all. Only the standard edition has a portal; its pages
+The portal is made of derived outputs, each after what it reads: first-page previews
+(previews.py, from the PDFs), FHIR DocumentReferences and their Bundle (fhir.py, from the PDFs:
+they hold each handout's version), zip bundles (zips.py, from the PDFs and EPUBs), then the
+pages, feed, index and code lookup here that list them all. Only the standard edition has a portal; its pages
 link the large-print files when built, and the same page in the other languages that have it.
 Each compound's and condition's page carries schema.org JSON-LD (jsonld.py), each card the
 handout's version.
