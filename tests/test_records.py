@@ -55,8 +55,14 @@ def test_editing_one_review_changes_its_version_and_no_other(catalog_copy):
     changed = {key for key in before if before[key] != after[key]}
     assert changed == {"low-dose-naltrexone/fibromyalgia"}
     assert after["low-dose-naltrexone/fibromyalgia"].startswith("2026-03-05.")  # the review's own date
-    # the same text on other paper, in other CSS, under another publisher version: same versions
+    # the same text on other paper, or in other colours (the brand's CSS in every page's <head>)
     assert versions(catalog_copy, paper="a4") == after
+    from publisher.catalog.brand import load_brand
+
+    brands = [load_brand(write_yaml(catalog_copy.parent / f"{colour}.yaml", {
+        "name": "Riverside Clinic", "phone": "555 0100", "accent_color": f"#{colour}"})) for colour in ("1a5276", "7a1a1a")]
+    first, second = (versions(catalog_copy, brand=brand) for brand in brands)
+    assert first == second and first != after  # the clinic's name and phone are printed: its own versions
 
 
 def test_the_content_hashed_is_what_the_page_says():
