@@ -65,6 +65,22 @@ def test_editing_one_review_changes_its_version_and_no_other(catalog_copy):
     assert first == second and first != after  # the clinic's name and phone are printed: its own versions
 
 
+def test_a_booklet_version_follows_its_reviews_not_its_paper(catalog_copy):
+    from publisher.catalog.bundles import bundles
+    from publisher.versions import bundle_id, bundle_version
+
+    def booklets(**settings) -> dict[str, str]:
+        loaded = load_catalog(catalog_copy)
+        renderer = Renderer.create(loaded.site, **settings)
+        return {bundle_id(b): bundle_version(renderer, b.volumes[0]) for b in bundles(list(loaded.reviews))}
+
+    before = booklets()
+    assert len(before) == 11 and before == booklets(paper="a4", duplex=True)
+    write_yaml(catalog_copy / "reviews/low-dose-naltrexone/psoriasis.yaml", {"research_note": "No trial yet."})
+    changed = {stem for stem, version in booklets().items() if version != before[stem]}
+    assert changed == {"low-dose-naltrexone--all-conditions", "all-compounds--psoriasis"}
+
+
 def test_the_content_hashed_is_what_the_page_says():
     page = ('<html><head><title>x</title><style>p { color: red }</style></head><body class="a">'
             '<div class="masthead" data-page-word="Page">Hi&nbsp;there</div><script>var x = 1;</script>'
