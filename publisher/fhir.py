@@ -48,6 +48,7 @@ from .catalog.codes import SYSTEMS
 from .catalog.model import Review, Site
 from .errors import PublisherError
 from .paths import document_key, fhir_id
+from .versions import VERSION  # a version read back from the output folder (anyone's) must look like one
 
 LOINC_INSTRUCTIONS = {"system": "http://loinc.org", "code": "69730-0", "display": "Instructions"}
 PATIENT_EDUCATION = {"system": "http://snomed.info/sct", "code": "311401005", "display": "Patient education (procedure)"}
@@ -124,7 +125,8 @@ def _replaces(previous: bytes | None, system: str, key: str, this: str) -> list[
             before = found["relatesTo"][0]["target"]["identifier"]["value"]
     except (ValueError, TypeError, KeyError, IndexError):
         return []
-    if not isinstance(before, str) or before == this or before.rpartition("|")[0] != key:
+    if (not isinstance(before, str) or before == this or before.rpartition("|")[0] != key
+            or not VERSION.fullmatch(before.rpartition("|")[2])):
         return []
     return [{"code": "replaces", "target": {"type": "DocumentReference", "identifier": {"system": system, "value": before},
                                              "display": before.rpartition("|")[2]}}]
@@ -133,9 +135,10 @@ def _replaces(previous: bytes | None, system: str, key: str, this: str) -> list[
 def version_of(data: bytes | None) -> str | None:
     """The version a DocumentReference names (``masterIdentifier``), or None."""
     try:
-        return json.loads(data)["masterIdentifier"]["value"].rpartition("|")[2] or None
+        found = json.loads(data)["masterIdentifier"]["value"].rpartition("|")[2]
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
+    return found if VERSION.fullmatch(found) else None
 
 
 def collection(resources: list[dict], site: Site, date: dt.date | None) -> dict:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # annotations only
     from .render import Renderer
 
 HASH_LENGTH = 8  # hex digits: 32 bits tell one document's versions apart
+VERSION = re.compile(rf"(?:\d{{4}}-\d{{2}}-\d{{2}}\.)?[0-9a-f]{{{HASH_LENGTH}}}")  # what version() writes
 _UNSAID = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
 # Attributes whose words a reader gets: alternative text, accessible names, the data- words

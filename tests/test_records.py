@@ -160,6 +160,18 @@ def test_an_edited_review_replaces_its_previous_version(records, tmp_path):
         assert again[name].get("relatesTo") == after[name].get("relatesTo")
 
 
+def test_a_tampered_previous_file_is_no_history(records, tmp_path):
+    catalog, built = records
+    out = copy_of(built, tmp_path / "out")
+    path = out / "fhir/DocumentReference/ldn--gout--en.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["masterIdentifier"]["value"] = "ldn--gout--en|</script><script>alert(1)</script>"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    build(catalog, out, formats="fhir", jobs=1, force=True)
+    again = json.loads(path.read_text(encoding="utf-8"))
+    assert "relatesTo" not in again and again == json.loads((built / path.relative_to(out)).read_text(encoding="utf-8"))
+
+
 def test_handout_record_is_a_communication_naming_the_version_given(records, tmp_path, monkeypatch):
     catalog, out = records
     monkeypatch.chdir(tmp_path)
