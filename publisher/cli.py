@@ -420,8 +420,12 @@ def translations_update_command(catalog, language_tags):
               default=None, help="Encrypt the PDF (AES-256) for mailing; without a value, asked for (not echoed).")
 @click.option("--print", "to_printer", is_flag=True, help="Send it to the printer (CUPS' lp); no file is kept.")
 @click.option("--printer", metavar="NAME", help="With --print: this printer, not the default one.")
+@click.option("--record", metavar="FILE", help="Also write the FHIR R4 Communication recording that this handout, "
+                                               "in its version, was given to --patient-ref ('-': standard output).")
+@click.option("--patient-ref", metavar="REF", help="With --record: the patient as the EHR names them, a FHIR reference "
+                                                   "(Patient/123, or an absolute URL); never printed or logged.")
 def handout_command(compound, condition, language, patient, clinician, given, notes, teach_back, output, eml,
-                    password, to_printer, printer, **options):
+                    password, to_printer, printer, record, patient_ref, **options):
     """One review for one patient, at the point of care: their name, the clinician, the date,
     notes and a teach-back checklist on the handout, printed at once or saved.
 
@@ -429,12 +433,18 @@ def handout_command(compound, condition, language, patient, clinician, given, no
     an error message or a temporary file.
     """
     from .folders import Folder
-    from .personal import Personal, encrypt, personal_handout, send_to_printer
+    from .personal import Personal, education_record, encrypt, personal_handout, send_to_printer
 
     if output == eml == "-":
         raise SelectionError("-o - and --eml - would both write to standard output: choose one")
+    if (record is None) != (patient_ref is None):
+        raise SelectionError("--record and --patient-ref go together: the record says who was given the handout")
+    if record == "-" and "-" in (output, eml):
+        raise SelectionError(f"{'-o' if output == '-' else '--eml'} - and --record - cannot both use standard output: "
+                             "write one of them to a file")
     personal = Personal.read((given.date() if given else dt.date.today()), patient, clinician, notes, teach_back)
     chosen = BuildOptions(**options, languages=(language,) if language else ())
+    given_record = education_record(chosen, compound, condition, personal.given, patient_ref) if record else None
     name, pdf, settings = personal_handout(chosen, compound, condition, personal)
     if password is not None:
         pdf = encrypt(pdf, password)
@@ -446,6 +456,8 @@ def handout_command(compound, condition, language, patient, clinician, given, no
         from .mail.message import draft
 
         written.append((eml, draft(settings, name, pdf, encrypted=password is not None)))
+    if record:
+        written.append((record, given_record))
     for where, data in written:
         if where == "-":
             sys.stdout.buffer.write(data)

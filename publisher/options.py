@@ -38,7 +38,8 @@ class BuildOptions:
     formats: tuple[str, ...] = field(default=FORMATS, metadata=cli(
         "--format", metavar="LIST", help=f"Comma-separated formats to build, from: {', '.join(FORMATS)} "
                                          "(default: all). site: the download portal (index.html, "
-                                         "previews, ZIPs, OPDS feed) and every output it links to."))
+                                         "previews, ZIPs, OPDS feed) and every output it links to; fhir: a "
+                                         "FHIR R4 DocumentReference per handout PDF, and a Bundle of them."))
     compounds: tuple[str, ...] = field(default=(), metadata=cli(
         "--compound", multiple=True, metavar="SLUG", help="Only this compound (repeatable)."))
     conditions: tuple[str, ...] = field(default=(), metadata=cli(

@@ -14,6 +14,7 @@ thousands of times.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 LARGE_PRINT = "large-print"  # the large-print edition's folder, inside its language's root
@@ -23,6 +24,9 @@ PORTAL_ASSETS = "assets"  # the portal pages' stylesheet and script
 DOWNLOADS = "downloads"  # the portal's zips
 CHECKSUMS = "SHA256SUMS"
 CHECKSUMS_SIGNATURE = "SHA256SUMS.p7s"  # its detached CMS signature, when a release is signed (seal/)
+FHIR = "fhir"  # FHIR R4 resources: fhir/DocumentReference/<id>.json and fhir/Bundle.json
+FHIR_BUNDLE = f"{FHIR}/Bundle.json"
+FHIR_ID_LENGTH = 64  # FHIR's id: [A-Za-z0-9-.]{1,64}
 
 # What a file of one review or one bundle is, by kind: (folder, suffix).
 REVIEW_FILES = {"html": ("html", "html"), "pdf": ("pdf", "pdf"), "preview": ("previews", "png")}
@@ -32,8 +36,9 @@ BUNDLE_KINDS = ("compound", "condition")  # a portal page per bundle: compounds/
 # The folders (and root files) a build may write in an output root: the only places a
 # manifest may name, and the only ones a build removes files from.
 OUTPUT_FOLDERS = tuple(dict.fromkeys([*(folder for folder, _ in (*REVIEW_FILES.values(), *BUNDLE_FILES.values())),
-                                      DOWNLOADS, *(f"{kind}s" for kind in BUNDLE_KINDS), PORTAL_ASSETS]))
-ROOT_FILES = (CHECKSUMS, CHECKSUMS_SIGNATURE, "index.html", "catalog.json", "opds.xml", "sitemap.xml")
+                                      DOWNLOADS, *(f"{kind}s" for kind in BUNDLE_KINDS), PORTAL_ASSETS, FHIR]))
+ROOT_FILES = (CHECKSUMS, CHECKSUMS_SIGNATURE, "index.html", "catalog.json", "opds.xml", "sitemap.xml", "lookup.html",
+              "lookup.json")
 
 
 def source_language(site) -> str:
@@ -177,6 +182,27 @@ def handout_links(review, language: str = "") -> dict[str, str]:
             "large_print_pdf": in_large_print(review_file("pdf", review, "--large-print" + language)),
             "compound": page_path("compound", review.compound.slug),
             "condition": page_path("condition", review.condition.slug), "index": "index.html"}
+
+
+def document_key(review, settings) -> str:
+    """One handout in one edition, wording and language, the language always named (a FHIR
+    id must be unique across output roots, and across catalogs written in other languages):
+    ``low-dose-naltrexone--liver-cancer--large-print--plain--es``."""
+    return (f"{review.compound.slug}--{review.condition.slug}" + ("--large-print" if settings.large_print else "")
+            + ("--plain" if settings.plain else "") + f"--{settings.site.language}")
+
+
+def fhir_id(key: str) -> str:
+    """``key`` as a FHIR id: itself when it fits 64 characters, else its first 51 and a dot
+    (which no slug or language tag holds) before 12 hex digits of its SHA-256."""
+    if len(key) <= FHIR_ID_LENGTH:
+        return key
+    return f"{key[:FHIR_ID_LENGTH - 13]}.{hashlib.sha256(key.encode('ascii')).hexdigest()[:12]}"
+
+
+def fhir_document_file(review, settings) -> str:
+    """``fhir/DocumentReference/<id>.json``: the handout's FHIR DocumentReference."""
+    return f"{FHIR}/DocumentReference/{fhir_id(document_key(review, settings))}.json"
 
 
 def booklet_files(bundle, variant: str = "") -> list[str]:

@@ -79,6 +79,21 @@ def personal_handout(options: BuildOptions, compound: str, condition: str, perso
     return handout_name(made, review), pdf, made.settings
 
 
+def education_record(options: BuildOptions, compound: str, condition: str, given: dt.date, patient: str) -> bytes:
+    """The FHIR R4 Communication saying that this handout, in this version (versions.py), was
+    given to ``patient`` (an opaque reference the EHR passed in: checked as a FHIR reference,
+    never logged) on ``given`` (fhir.py says why a Communication). Only the caller writes it."""
+    from .fhir import communication, dumps, patient_reference
+    from .render import Renderer
+    from .versions import handout_version
+
+    patient = patient_reference(patient)
+    made, review = plan_review(options, compound, condition)
+    renderer = Renderer.of(made.settings)
+    return dumps(communication(review, renderer, renderer.phrase("question", review),
+                               handout_version(renderer, review), given, patient))
+
+
 def plan_review(options: BuildOptions, compound: str, condition: str):
     """The plan of the one review, checked and translated as a build would (its language
     ``options.languages[0]``, else the catalog's own), and the review."""

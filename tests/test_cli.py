@@ -131,7 +131,7 @@ def test_version_and_help():
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--format", "html,docx"], "Error: unknown format 'docx': choose from html, pdf, booklet, epub, site, checksums"),
+    (["--format", "html,docx"], "Error: unknown format 'docx': choose from html, pdf, booklet, epub, site, fhir, checksums"),
     (["--compound", "aspirin"], "Error: no compound 'aspirin' in the catalog"),
     (["--condition", "livercancer"], "Error: no condition 'livercancer' in the catalog (did you mean 'liver-cancer'?)"),
 ])
@@ -304,9 +304,9 @@ def test_command_summaries_and_metavars():
     build = squash_help(["build"])
     assert "--catalog DIR The catalog directory. [default: catalog]" in build
     assert "--out DIR Output folder. [default: dist]" in build
-    assert ("--format LIST Comma-separated formats to build, from: html, pdf, booklet, epub, site, checksums "
+    assert ("--format LIST Comma-separated formats to build, from: html, pdf, booklet, epub, site, fhir, checksums "
             "(default: all). site: the download portal (index.html, previews, ZIPs, OPDS feed) and every "
-            "output it links to.") in build
+            "output it links to; fhir: a FHIR R4 DocumentReference per handout PDF, and a Bundle of them.") in build
     serve = squash_help(["serve"])
     for shown in ("--catalog DIR", "--out DIR", "--host ADDRESS", "--port PORT", "--brand FILE"):
         assert shown in serve

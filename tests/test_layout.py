@@ -53,9 +53,10 @@ def test_the_public_api_is_importable_from_the_package_root():
 
 
 def test_every_output_keeps_the_contract():
-    assert list(OUTPUTS) == ["html", "pdf", "booklet", "epub", "previews", "zips", "portal", "checksums"]
+    assert list(OUTPUTS) == ["html", "pdf", "booklet", "epub", "previews", "fhir", "fhir-bundle", "zips", "portal",
+                             "checksums"]
     derived = [name for name, cls in OUTPUTS.items() if is_derived(cls)]
-    assert derived == ["previews", "zips", "portal", "checksums"]  # after everything they read
+    assert derived == ["previews", "fhir", "fhir-bundle", "zips", "portal", "checksums"]  # after everything they read
     for name, cls in OUTPUTS.items():
         assert issubclass(cls, Output) and cls.name == name
         assert not getattr(cls, "__abstractmethods__", None), name  # targets and make are defined

@@ -36,8 +36,8 @@ def small(root):
     (["--edition", "huge"], {"edition": "huge"}, "unknown edition 'huge': choose from standard, large-print"),
     (["--jobs", "0"], {"jobs": 0}, "--jobs must be 1 or more, not 0"),
     (["--format", "html,docx"], {"formats": "html,docx"},
-     "unknown format 'docx': choose from html, pdf, booklet, epub, site, checksums"),
-    (["--format", ","], {"formats": ","}, "no format given: choose from html, pdf, booklet, epub, site, checksums"),
+     "unknown format 'docx': choose from html, pdf, booklet, epub, site, fhir, checksums"),
+    (["--format", ","], {"formats": ","}, "no format given: choose from html, pdf, booklet, epub, site, fhir, checksums"),
 ])
 def test_cli_and_library_refuse_the_same_options_alike(tmp_path, cli_args, keywords, message):
     catalog, out = small(tmp_path / "c"), tmp_path / "out"

@@ -23,7 +23,7 @@ from conftest import copy_of
 from helpers import axe_violations, chromium, require, require_module, serve_folder, tree_digests, write_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ("index.html", "compounds/low-dose-naltrexone.html", "conditions/liver-cancer.html")
+PAGES = ("index.html", "compounds/low-dose-naltrexone.html", "conditions/liver-cancer.html", "lookup.html")
 
 
 class Links(html.parser.HTMLParser):
@@ -58,7 +58,7 @@ def local_targets(page: Path, links: list[str]) -> list[Path]:
 @pytest.mark.slow
 def test_every_page_link_and_preview_resolves_inside_out(shipped):
     pages = sorted(shipped.glob("*.html")) + sorted(shipped.glob("compounds/*.html")) + sorted(shipped.glob("conditions/*.html"))
-    assert len(pages) == 1 + 1 + 10
+    assert len(pages) == 2 + 1 + 10  # index.html and lookup.html
     for page in pages:
         parsed = Links(page.read_text(encoding="utf-8"))
         for target in local_targets(page, parsed.links):
@@ -187,12 +187,19 @@ def test_editing_one_condition_remakes_exactly_what_lists_it(shipped, tmp_path):
         f"epub/{c}--all-conditions.epub", f"epub/by-condition/all-compounds--{d}.epub",
         f"previews/{c}--all-conditions.png", f"previews/by-condition/all-compounds--{d}.png",
         f"downloads/{c}--all-conditions.zip", f"downloads/all-compounds--{d}.zip",
-        f"compounds/{c}.html", f"conditions/{d}.html",
-        "index.html", "catalog.json", "opds.xml", "sitemap.xml", "SHA256SUMS"}
+        f"compounds/{c}.html", f"conditions/{d}.html", f"fhir/DocumentReference/{c}--{d}--en.json", "fhir/Bundle.json",
+        "index.html", "catalog.json", "opds.xml", "sitemap.xml", "lookup.html", "lookup.json", "SHA256SUMS"}
     clean = tmp_path / "clean"
     build(catalog, clean, formats="site,checksums", jobs=1)
     skip = (".publisher-manifest.json", ".publisher.lock")
-    assert tree_digests(out, skip) == tree_digests(clean, skip)  # byte-identical to a clean build
+    # byte-identical to a clean build, but for what the edited handout's DocumentReference says it
+    # replaces (a clean folder has no history) and the files that list its hash
+    record = f"fhir/DocumentReference/{c}--{d}--en.json"
+    differ = {record, "fhir/Bundle.json", "catalog.json", "SHA256SUMS"}
+    built, fresh = tree_digests(out, skip), tree_digests(clean, skip)
+    assert {p for p in built if built[p] != fresh.get(p)} == differ and set(built) == set(fresh)
+    again = json.loads((out / record).read_text())
+    assert again.pop("relatesTo")[0]["code"] == "replaces" and again == json.loads((clean / record).read_text())
 
 
 def test_large_print_files_are_linked_when_built(tmp_path):

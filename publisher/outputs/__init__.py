@@ -14,14 +14,17 @@ from .base import DerivedOutput, Output, Source, Target, is_derived
 
 # Derived outputs (made from other outputs' files) come after everything they read.
 _CLASSES = {"html": "html:HtmlOutput", "pdf": "pdf:PdfOutput", "booklet": "booklet:BookletOutput",
-            "epub": "epub:EpubOutput", "previews": "previews:PreviewsOutput", "zips": "zips:ZipsOutput",
+            "epub": "epub:EpubOutput", "previews": "previews:PreviewsOutput", "fhir": "fhir:FhirOutput",
+            "fhir-bundle": "fhir:FhirBundleOutput", "zips": "zips:ZipsOutput",
             "portal": "portal:PortalOutput", "checksums": "checksums:ChecksumsOutput"}
-# What users name in --format: "site" is the download portal, all its parts.
-ALIASES = {"site": ("previews", "zips", "portal")}
-FORMATS = ("html", "pdf", "booklet", "epub", "site", "checksums")
+# What users name in --format: "site" is the download portal, all its parts (its cards and zips
+# show each handout's version, which its FHIR DocumentReference holds); "fhir" the FHIR resources.
+ALIASES = {"site": ("previews", "fhir", "fhir-bundle", "zips", "portal"), "fhir": ("fhir", "fhir-bundle")}
+FORMATS = ("html", "pdf", "booklet", "epub", "site", "fhir", "checksums")
 # What a derived format reads: asking for it builds these too, so its links never dangle.
-NEEDS = {"previews": ("pdf", "booklet"), "zips": ("pdf", "booklet", "epub"),
-         "portal": ("html", "pdf", "booklet", "epub", "previews", "zips")}
+NEEDS = {"previews": ("pdf", "booklet"), "fhir": ("pdf",), "fhir-bundle": ("pdf", "fhir"),
+         "zips": ("pdf", "booklet", "epub", "fhir"),
+         "portal": ("html", "pdf", "booklet", "epub", "previews", "fhir", "zips")}
 # Formats laid out by WeasyPrint: a build that makes none of them never imports it.
 TYPESET = ("pdf", "booklet")
 

@@ -45,6 +45,7 @@ class Target(NamedTuple):
     links: tuple[str, ...] = ()  # an HTML handout: what its header links (pipeline/handout_links.py)
     date: dt.date | None = None  # a zip's: its bundle's edition date, else the catalog's newest review's
     inputs: dict[str, "Source"] | None = None
+    previous: bytes | None = None  # a derived output that ``keeps_history``: its file as it was, if any
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,11 @@ class Output(ABC):
 
 class DerivedOutput(Output):
     """An output made from other outputs' files, after them, and again exactly when one of
-    them changes."""
+    them changes. One that ``keeps_history`` is also given its own file as the folder holds it
+    (``Target.previous``, read by the writer), to say what it replaces; that is no source: it
+    would change its fingerprint at every build."""
+
+    keeps_history: ClassVar[bool] = False
 
     @staticmethod
     def sources(target: Target, owned: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:

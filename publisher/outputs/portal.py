@@ -2,10 +2,13 @@
 folder, made from the documents the build made, so it can be served from any host or opened
 from disk.
 
-The portal is three derived outputs, each made after what it reads: first-page previews
-(previews.py, from the PDFs), zip bundles (zips.py, from the PDFs and EPUBs), then the pages,
-feed and index here that list them all. Only the standard edition has a portal; its pages
+The portal is made of derived outputs, each after what it reads: first-page previews
+(previews.py, from the PDFs), FHIR DocumentReferences and their Bundle (fhir.py, from the PDFs:
+they hold each handout's version), zip bundles (zips.py, from the PDFs and EPUBs), then the
+pages, feed, index and code lookup here that list them all. Only the standard edition has a portal; its pages
 link the large-print files when built, and the same page in the other languages that have it.
+Each compound's and condition's page carries schema.org JSON-LD (jsonld.py), each card the
+handout's version.
 """
 
 from __future__ import annotations
@@ -19,24 +22,32 @@ from pathlib import Path
 
 from ..catalog.bundles import Bundle, bundles, edition_date
 from ..catalog.model import Review, Site
+from ..fhir import version_of
 from ..i18n.wording import autonym, is_rtl, plural_categories, plural_rule
-from ..paths import (PORTAL_ASSETS, bundle_files, handout_files, is_large_print, is_source, language_folder, variant,
-                     wording_folder)
+from ..paths import (FHIR, PORTAL_ASSETS, bundle_files, fhir_document_file, handout_files, is_large_print, is_source,
+                     language_folder, variant, wording_folder)
 from ..render import RenderSettings
 from ..resources import STYLES
 from ..version import __version__
+from . import lookup
 from .base import NO_DATE, DerivedOutput, Source, Target
+from .jsonld import medical_web_page
 from .zips import review_facts
 
-PORTAL_FILES = (STYLES / "portal.css", STYLES / "portal.js")  # copied into the portal's assets folder
+# copied into the portal's assets folder
+PORTAL_FILES = (STYLES / "portal.css", STYLES / "portal.js", STYLES / "lookup.js")
+PAGES = {"index.html": "portal/index.html.j2", "opds.xml": "portal/opds.xml.j2", "sitemap.xml": "portal/sitemap.xml.j2",
+         "lookup.html": "portal/lookup.html.j2"}
 
 
 class PortalOutput(DerivedOutput):
     """``index.html``, one page per compound and condition, ``catalog.json``, ``opds.xml``,
-    ``sitemap.xml`` (when the site has an address) and the pages' own stylesheet and script."""
+    ``lookup.html`` and ``lookup.json``, ``sitemap.xml`` (when the site has an address) and the
+    pages' own stylesheet and scripts."""
 
     name = "portal"
-    templates = ("portal/index.html.j2", "portal/bundle.html.j2", "portal/opds.xml.j2", "portal/sitemap.xml.j2")
+    templates = ("portal/index.html.j2", "portal/bundle.html.j2", "portal/opds.xml.j2", "portal/sitemap.xml.j2",
+                 "portal/lookup.html.j2")
     links_languages = True  # each page links itself in the other languages (the plan says which: alternates.py)
 
     @staticmethod
@@ -48,28 +59,36 @@ class PortalOutput(DerivedOutput):
         if settings.large_print or not reviews:
             return []
         groups, language = tuple(bundles(reviews)), variant(settings)
-        pages = [(b, _bundle_sources(b, language)) for b in groups]
+        pages = [(b, _bundle_sources(b, language, settings)) for b in groups]
         whole = tuple(sources for _, sources in pages)  # every page's sources, page by page
         made = [Target(f"{PORTAL_ASSETS}/{path.name}", asset=path) for path in PORTAL_FILES]
         made += [Target(bundle_files(b)["page"], bundle=b, sources=(sources,)) for b, sources in pages]
-        made += [Target(name, sources=whole, group=groups) for name in ("index.html", "catalog.json", "opds.xml")]
+        made += [Target(name, sources=whole, group=groups)
+                 for name in ("index.html", "catalog.json", "opds.xml", "lookup.html", "lookup.json")]
         if settings.site.url:
             made.append(Target("sitemap.xml", sources=whole, group=groups))
         return made
 
     @staticmethod
     def reads(target: Target, path: str) -> bool:
-        # a page prints its documents' page counts
+        # a page prints its documents' page counts; a page and catalog.json, the handouts' versions
+        if path.startswith(f"{FHIR}/"):
+            return target.bundle is not None or target.path == "catalog.json"
         return target.bundle is not None and path.endswith(".pdf") and not is_large_print(path)
 
     def make(self, target: Target) -> bytes:
         if target.asset is not None:
             return target.asset.read_bytes()
-        if target.path.endswith(".json"):
+        if target.path == "catalog.json":
             return self._catalog_json(target)
-        template = {"index.html": "portal/index.html.j2", "opds.xml": "portal/opds.xml.j2",
-                    "sitemap.xml": "portal/sitemap.xml.j2"}.get(target.path, "portal/bundle.html.j2")
-        depth, language, site = target.path.count("/"), variant(self.renderer), self.renderer.site
+        language, site = variant(self.renderer), self.renderer.site
+        found = None
+        if target.path.startswith("lookup."):
+            found = lookup.index(target.group, functools.partial(self.renderer.phrase, "question"), language,
+                                 site.language)
+            if target.path == "lookup.json":
+                return lookup.index_json(found)
+        template, depth = PAGES.get(target.path, "portal/bundle.html.j2"), target.path.count("/")
         newest = edition_date(site, (e.review for b in target.group for e in b.entries)) or NO_DATE
         return self.renderer.env.get_template(template).render(
             site=site, brand=self.renderer.brand, root="../" * depth, booklet=target.bundle,
@@ -79,7 +98,17 @@ class PortalOutput(DerivedOutput):
             plural_counts=plural_categories(site.language), plural_rule=plural_rule(site.language),
             groups=target.group, updated=newest, files=_Files(target.inputs), version=__version__,
             handout=functools.partial(handout_files, language=language),
-            bundle=functools.partial(bundle_files, language=language)).encode("utf-8")
+            record=functools.partial(fhir_document_file, settings=self.renderer),
+            bundle=functools.partial(bundle_files, language=language), lookup=found,
+            structured=self._structured(target)).encode("utf-8")
+
+    def _structured(self, target: Target) -> dict | None:
+        """A compound's or condition's page as schema.org's MedicalWebPage (jsonld.py)."""
+        if target.bundle is None:
+            return None
+        site = self.renderer.site
+        return medical_web_page(target.bundle, site, self.renderer.phrase("booklet_title", target.bundle),
+                                address(site, target.path, plain=self.renderer.plain) if site.url else None)
 
     def _catalog_json(self, target: Target) -> bytes:
         files, language = _Files(target.inputs), variant(self.renderer)
@@ -87,10 +116,13 @@ class PortalOutput(DerivedOutput):
         data = {"publisher": self.renderer.site.publisher, "language": self.renderer.site.language,
                 "edition_date": self.renderer.site.edition_date.isoformat() if self.renderer.site.edition_date else None,
                 "generator": f"publisher {__version__}",
-                "reviews": [{**review_facts(r), "title": self.renderer.phrase("question", r),
+                "reviews": [{**review_facts(r, files.version(fhir_document_file(r, self.renderer))),
+                             "title": self.renderer.phrase("question", r),
                              "compound_name": r.compound.display_name, "condition_name": r.condition.name,
                              "compound_codes": dict(r.compound.codes), "condition_codes": dict(r.condition.codes),
-                             "files": files.described(handout_files(r, language))} for r in reviews],
+                             "files": files.described({**handout_files(r, language),
+                                                       "fhir": fhir_document_file(r, self.renderer)})}
+                            for r in reviews],
                 "bundles": [{"kind": b.kind, "slug": b.slug, "title": self.renderer.phrase("booklet_title", b),
                              "files": files.described(bundle_files(b, language))} for b in target.group]}
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -138,11 +170,13 @@ def identifier(site: Site, path: str, plain: bool = False) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-def _bundle_sources(bundle: Bundle, language: str) -> tuple[str, ...]:
+def _bundle_sources(bundle: Bundle, language: str, settings: RenderSettings) -> tuple[str, ...]:
     kinds = ("pdf", "html", "preview", "large_print_pdf")
     per_review = [files[k] for files in (handout_files(e.review, language) for e in bundle.entries) for k in kinds]
+    records = [fhir_document_file(e.review, settings) for e in bundle.entries]
     files = bundle_files(bundle, language)
-    return (*per_review, *files["booklet"], files["epub"], files["zip"], files["preview"], *files["large_print_booklet"])
+    return (*per_review, *records, *files["booklet"], files["epub"], files["zip"], files["preview"],
+            *files["large_print_booklet"])
 
 
 class _Files:
@@ -153,6 +187,11 @@ class _Files:
 
     def has(self, path: str) -> bool:
         return path in self.inputs
+
+    def version(self, record: str) -> str | None:
+        """The version a handout's DocumentReference (at ``record``) names, if it is there."""
+        found = self.inputs.get(record)
+        return version_of(found.data) if found is not None else None
 
     def size(self, path: str) -> str:
         size = self.inputs[path].size

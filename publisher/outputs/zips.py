@@ -1,5 +1,7 @@
 """The portal's downloads: one zip per bundle, holding its handout PDFs, booklet (every
-volume) and EPUB, ``manifest.json`` and ``README.txt`` (a derived output)."""
+volume) and EPUB, ``manifest.json`` and ``README.txt`` (a derived output). The manifest gives
+each handout's document id and version, read from its FHIR DocumentReference (also a source,
+not in the zip)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,11 @@ from markupsafe import Markup
 
 from ..catalog.bundles import Volume, bundles, edition_date
 from ..catalog.model import Review
-from ..paths import booklet_files, bundle_files, handout_files, variant
+from ..fhir import version_of
+from ..paths import FHIR, booklet_files, bundle_files, fhir_document_file, handout_files, variant
 from ..render import RenderSettings
 from ..version import __version__
+from ..versions import document_id
 from .base import NO_DATE, DerivedOutput, Target
 
 
@@ -35,21 +39,25 @@ class ZipsOutput(DerivedOutput):
         newest = edition_date(site, reviews)  # for a bundle whose reviews have no date
         return [Target(files["zip"], bundle=b, date=b.edition_date(site) or newest,
                        sources=((*(handout_files(e.review, language)["pdf"] for e in b.entries),
-                                 *files["booklet"], files["epub"]),))
+                                 *files["booklet"], files["epub"],
+                                 *(fhir_document_file(e.review, settings) for e in b.entries)),))
                 for b, files in ((b, bundle_files(b, language)) for b in bundles(reviews))]
 
     def make(self, target: Target) -> bytes:
         bundle, site, language = target.bundle, self.renderer.site, variant(self.renderer)
         date = target.date or NO_DATE  # no date anywhere in the catalog: the zip format's first day
         reviews = {handout_files(e.review, language)["pdf"]: e.review for e in bundle.entries}
+        versions = {path: version_of(getattr(target.inputs.get(fhir_document_file(review, self.renderer)), "data", None))
+                    for path, review in reviews.items()}
         volumes = dict(zip(booklet_files(bundle, language), bundle.volumes)) if len(bundle.volumes) > 1 else {}
-        files = [(Path(path).name, path, source) for path, source in target.inputs.items()]
+        files = [(Path(path).name, path, source) for path, source in target.inputs.items()
+                 if not path.startswith(f"{FHIR}/")]
         manifest = {
             "title": self.renderer.phrase("booklet_title", bundle), "publisher": site.publisher,
             "edition_date": site.edition_date.isoformat() if site.edition_date else None,
             "generator": f"publisher {__version__}",
             "files": [{"name": name, "size": source.size, "sha256": source.sha256,
-                       **(review_facts(reviews[path]) if path in reviews else {}),
+                       **(review_facts(reviews[path], versions[path]) if path in reviews else {}),
                        **(volume_facts(volumes[path]) if path in volumes else {})}
                       for name, path, source in files]}
         readme = Markup(self.renderer.env.get_template("portal/readme.txt.j2").render(
@@ -76,7 +84,10 @@ def volume_facts(volume: Volume) -> dict:
                        "first": volume.entries[0].label, "last": volume.entries[-1].label}}
 
 
-def review_facts(review: Review) -> dict:
-    return {"compound": review.compound.slug, "condition": review.condition.slug, "status": review.status,
+def review_facts(review: Review, version: str | None) -> dict:
+    """A handout's facts for machines: its document id and version (versions.py), its subjects,
+    status and dates."""
+    return {"id": document_id(review), "version": version,
+            "compound": review.compound.slug, "condition": review.condition.slug, "status": review.status,
             "reviewed_on": review.reviewed_on.isoformat() if review.reviewed_on else None,
             "next_review_due": review.next_review_due.isoformat() if review.next_review_due else None}

@@ -115,7 +115,8 @@ def execute(plan: Plan, progress: Progress | None = None) -> BuildReport:
 
 def _with_inputs(step: Step, writer: Writer, neighbours: dict[str, Recorded]):
     """A derived output's target, given its sources as now on disk (the large-print edition's
-    only by size and hash: that folder has its own writer)."""
+    only by size and hash: that folder has its own writer), and its own file when it keeps
+    history."""
     cls = OUTPUTS[step.format]
     if not is_derived(cls):
         return step.target
@@ -126,7 +127,7 @@ def _with_inputs(step: Step, writer: Writer, neighbours: dict[str, Recorded]):
             raise PublisherError(f"{writer.folder}/{path}: gone since the build was planned; build again")
         data = writer.read(path) if path in writer.manifest.entries and cls.reads(step.target, path) else None
         inputs[path] = Source(entry.size, entry.sha256, data)
-    return step.target._replace(inputs=inputs)
+    return step.target._replace(inputs=inputs, previous=writer.previous(step.path) if cls.keeps_history else None)
 
 
 def _warn_if_slow_subsetter() -> None:

@@ -79,6 +79,11 @@ class Writer:
                                  "written; build again with --force")
         return data
 
+    def previous(self, relpath: str) -> bytes | None:
+        """What this folder holds at ``relpath`` from an earlier build, if it is still there (a
+        file removed by hand, or grown past 1 MB, is no history; nothing at all is no error)."""
+        return self.folder.read(self._checked(relpath), 1 << 20) if relpath in self.manifest.entries else None
+
     def remove(self, relpath: str) -> None:
         """Delete an output publisher wrote, and the folders it leaves empty."""
         self.folder.remove(self._checked(relpath))
