@@ -405,6 +405,7 @@ def translations_update_command(catalog, language_tags):
 @_field_option("paper")
 @_field_option("brand")
 @_field_option("allow_incomplete")
+@_field_option("archival")
 @click.option("--patient", metavar="NAME", help="The patient's name, printed at the top.")
 @click.option("--clinician", metavar="NAME", help="Who gives the handout.")
 @click.option("--given", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
@@ -433,6 +434,8 @@ def handout_command(compound, condition, language, patient, clinician, given, no
 
     if output == eml == "-":
         raise SelectionError("-o - and --eml - would both write to standard output: choose one")
+    if password is not None and options["archival"]:
+        raise SelectionError("--password and --archival cannot be used together: PDF/A forbids encryption")
     personal = Personal.read((given.date() if given else dt.date.today()), patient, clinician, notes, teach_back)
     chosen = BuildOptions(**options, languages=(language,) if language else ())
     name, pdf, settings = personal_handout(chosen, compound, condition, personal)

@@ -27,11 +27,12 @@ from .pdf import Typesetter, brand_files
 
 class BookletOutput(Output):
     name = "booklet"
+    pdf = True
     templates = ("booklet.html.j2", "booklet-front.html.j2", "blank.html.j2")
 
     def __init__(self, renderer: Renderer):
         super().__init__(renderer)
-        self.typesetter = Typesetter(self.styles(renderer.large_print), brand_files(renderer))
+        self.typesetter = Typesetter(self.styles(renderer.large_print), brand_files(renderer), renderer.archival)
 
     @staticmethod
     def styles(large_print: bool = False) -> list[Path]:
