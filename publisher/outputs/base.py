@@ -63,7 +63,6 @@ class Output(ABC):
 
     name: ClassVar[str]  # what --format calls it
     templates: ClassVar[tuple[str, ...]] = ()  # the layouts/ templates it renders (with what they include)
-    pdf: ClassVar[bool] = False  # typeset as PDF by WeasyPrint: --archival changes its bytes
     links_languages: ClassVar[bool] = False  # its pages link the same page in the other languages
 
     def __init__(self, renderer: Renderer):

@@ -27,7 +27,6 @@ from .pdf import Typesetter, brand_files
 
 class BookletOutput(Output):
     name = "booklet"
-    pdf = True
     templates = ("booklet.html.j2", "booklet-front.html.j2", "blank.html.j2")
 
     def __init__(self, renderer: Renderer):

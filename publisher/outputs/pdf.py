@@ -181,7 +181,6 @@ class Typesetter:
 
 class PdfOutput(Output):
     name = "pdf"
-    pdf = True
     templates = ("handout.html.j2",)
 
     def __init__(self, renderer: Renderer):

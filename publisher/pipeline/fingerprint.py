@@ -114,7 +114,7 @@ class Fingerprints:
                 parts += [name, self._templates[name][0]]
             for path in output.styles(self.large_print):
                 parts += [Path(path).name, self._file(path)]
-            if self.archival and output.pdf:
+            if self.archival and output.name in TYPESET:
                 parts.append("archival")
             self._formats[output.name] = _digest(output.name, *parts)
         return self._formats[output.name]
