@@ -18,6 +18,7 @@ from publisher.cli import main
 
 from conftest import ROOT, catalog_with_languages
 from helpers import qpdf_check, require
+from test_seal import make_pki, release
 
 LDN = "low-dose-naltrexone"
 CHOSEN = dict(formats="pdf,booklet", compounds=[LDN], conditions=["liver-cancer", "fibromyalgia"], jobs=1)
@@ -133,9 +134,15 @@ def assert_archival(path: Path) -> None:
                 if obj.get("/Type") == "/ExtGState":
                     assert obj.get("/BM", "/Normal") in STANDARD_BLEND_MODES, path
                     assert "/TR" not in obj and obj.get("/TR2", "/Default") == "/Default", path
+        # Annotations printed, none hidden (PDF/A-2, 6.3.2): links, and a sealed release's
+        # invisible signature widget, of no size so it needs no appearance (6.3.3).
         for page in pdf.pages:
             for annotation in page.get("/Annots", []):
-                assert annotation.Subtype == "/Link" and annotation.F & 4, path  # printed (PDF/A-2, 6.3.2)
+                assert annotation.F & 4 and not annotation.F & (1 | 2 | 32 | 256), path
+                if annotation.Subtype != "/Link":
+                    x0, y0, x1, y1 = annotation.Rect
+                    assert annotation.Subtype == "/Widget" and annotation.FT == "/Sig" and x0 == x1 and y0 == y1, path
+        assert root.get("/AcroForm", {}).get("/NeedAppearances", False) is False, path
 
 
 @pytest.mark.slow
@@ -176,6 +183,24 @@ def test_toggling_archival_remakes_the_pdfs_only(tmp_path):
     assert build(ROOT / "catalog", out, archival=True, **chosen).built == []
     build(ROOT / "catalog", out, **chosen)
     assert handout.read_bytes() == standard
+
+
+@pytest.mark.slow
+def test_a_signed_archival_release_stays_archival(tmp_path):
+    """``--release --sign`` appends its PAdES signature as an incremental update (PDF/A-2
+    allows both): the PDF/A and PDF/UA claims, fonts and output intent are still all there."""
+    catalog = catalog_with_languages(tmp_path, ["en"])
+    site = catalog / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "default_status: approved\n", encoding="utf-8")
+    _, p12 = make_pki(tmp_path / "pki")
+    out = tmp_path / "out"
+    result = release(catalog, out, p12, "--archival", "--format", "pdf,booklet", "-q")
+    assert result.exit_code == 0, result.output
+    handout = out / f"pdf/{LDN}/{LDN}--liver-cancer.pdf"
+    with pikepdf.open(handout) as pdf:
+        assert pdf.Root.AcroForm.Fields[0].FT == "/Sig"
+    for path in out.rglob("*.pdf"):
+        assert_archival(path)
 
 
 def test_password_is_refused_with_archival(tmp_path):
