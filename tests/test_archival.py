@@ -23,7 +23,7 @@ from test_seal import make_pki, release
 LDN = "low-dose-naltrexone"
 CHOSEN = dict(formats="pdf,booklet", compounds=[LDN], conditions=["liver-cancer", "fibromyalgia"], jobs=1)
 NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/",
-      "pdf": "http://ns.adobe.com/pdf/1.3/", "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+      "pdf": "http://ns.adobe.com/pdf/1.3/", "xmp": "http://ns.adobe.com/xap/1.0/", "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
       "pdfuaid": "http://www.aiim.org/pdfua/ns/id/", "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#"}
 # ISO 32000-1, 11.3.5: the blend modes PDF/A-2 (6.2.10.1) allows; it allows transparency itself.
 STANDARD_BLEND_MODES = {"/Normal", "/Compatible", "/Multiply", "/Screen", "/Overlay", "/Darken", "/Lighten",
@@ -106,6 +106,11 @@ def assert_archival(path: Path) -> None:
         assert xmp_values(meta, "pdf:Producer") == [str(info.Producer)], path
         assert xmp_values(meta, "dc:creator") == [str(info.Author)], path
         assert xmp_values(meta, "dc:language") == [str(root.Lang)], path
+        assert xmp_values(meta, "dc:description") == [str(info.Subject)], path
+        assert xmp_values(meta, "pdf:Keywords") == [str(info.Keywords)], path
+        for xmp_name, info_name in (("xmp:CreateDate", "/CreationDate"), ("xmp:ModifyDate", "/ModDate")):
+            day = str(info[info_name])  # D:YYYYMMDD, the catalog's date: the same day in both
+            assert xmp_values(meta, xmp_name) == [f"{day[2:6]}-{day[6:8]}-{day[8:10]}"] and len(day) == 10, path
         # An sRGB output intent, its profile embedded.
         intent, = root.OutputIntents
         assert intent.S == "/GTS_PDFA1", path
