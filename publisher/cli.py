@@ -405,6 +405,7 @@ def translations_update_command(catalog, language_tags):
 @_field_option("paper")
 @_field_option("brand")
 @_field_option("allow_incomplete")
+@_field_option("archival")
 @click.option("--patient", metavar="NAME", help="The patient's name, printed at the top.")
 @click.option("--clinician", metavar="NAME", help="Who gives the handout.")
 @click.option("--given", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
@@ -437,6 +438,8 @@ def handout_command(compound, condition, language, patient, clinician, given, no
 
     if output == eml == "-":
         raise SelectionError("-o - and --eml - would both write to standard output: choose one")
+    if password is not None and options["archival"]:
+        raise SelectionError("--password and --archival cannot be used together: PDF/A forbids encryption")
     if (record is None) != (patient_ref is None):
         raise SelectionError("--record and --patient-ref go together: the record says who was given the handout")
     if record == "-" and "-" in (output, eml):

@@ -56,6 +56,9 @@ class BuildOptions:
         "--wording", metavar="|".join(WORDINGS), show_default=True,
         help="plain: plain-language wording (grade 6 or below; the catalog's plain: versions), written "
              "under OUT/plain/."))
+    archival: bool = field(default=False, metadata=cli(
+        "--archival", is_flag=True,
+        help="Archival PDFs: every PDF conforms to PDF/A-2a and PDF/UA-1 at once, at the same paths."))
     brand: Path | None = field(default=None, metadata=cli(
         "--brand", metavar="FILE", help="A clinic's brand file (YAML: name, phone, address, website, logo, "
                                         "accent_color)."))

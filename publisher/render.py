@@ -52,8 +52,8 @@ def make_environment() -> jinja2.Environment:
 @dataclass(frozen=True)
 class RenderSettings:
     """What every page of one build shares besides its review (site, paper, duplex, brand,
-    large print, plain wording): small, so it goes to every worker, and part of every output's
-    fingerprint."""
+    large print, plain wording, archival PDFs): small, so it goes to every worker, and part of
+    every output's fingerprint (archival of the PDFs' only: fingerprint.py)."""
 
     site: Site
     paper: str
@@ -61,6 +61,7 @@ class RenderSettings:
     brand: Brand | None = None
     large_print: bool = False
     plain: bool = False
+    archival: bool = False  # PDF/A-2a as well as PDF/UA-1 (outputs/pdfa.py)
 
 
 @dataclass(frozen=True)

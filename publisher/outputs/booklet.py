@@ -31,7 +31,7 @@ class BookletOutput(Output):
 
     def __init__(self, renderer: Renderer):
         super().__init__(renderer)
-        self.typesetter = Typesetter(self.styles(renderer.large_print), brand_files(renderer))
+        self.typesetter = Typesetter(self.styles(renderer.large_print), brand_files(renderer), renderer.archival)
 
     @staticmethod
     def styles(large_print: bool = False) -> list[Path]:

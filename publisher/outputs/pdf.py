@@ -13,6 +13,7 @@ from ..render import Renderer, RenderSettings
 from ..resources import FONTS, LAYOUTS, style_files
 from ..paths import review_file, variant
 from .base import Output, Target
+from .pdfa import PDFA_OPTIONS, claim_pdfua
 from .pdfua import PDFUA_OPTIONS, finish, one_annotation_per_link
 
 # WeasyPrint (and so the fetcher built on it) is imported only when something is laid out:
@@ -23,6 +24,8 @@ LOG = logging.getLogger("publisher")
 # No identifier from pydyf: with_identifier() adds the /ID (see there).
 PDF_OPTIONS = {"pdf_tags": True, "uncompressed_pdf": False, "hinting": False, "full_fonts": False,
                "pdf_identifier": False, **PDFUA_OPTIONS}
+# --archival: PDF/A-2a in WeasyPrint's variant, PDF/UA-1 by the same finisher (pdfa.py).
+ARCHIVAL_OPTIONS = {**PDF_OPTIONS, **PDFA_OPTIONS}
 
 
 SLOW_SUBSETTER = (
@@ -136,9 +139,10 @@ def brand_files(renderer: Renderer) -> tuple[Path, ...]:
 
 class Typesetter:
     """WeasyPrint, set up once per process: the fetcher, one font configuration and the parsed
-    stylesheets, shared by every document this output lays out."""
+    stylesheets, shared by every document this output lays out; ``archival``: PDF/A-2a
+    as well as PDF/UA-1 (pdfa.py)."""
 
-    def __init__(self, styles: list[Path], extra_files: tuple[Path, ...] = ()):
+    def __init__(self, styles: list[Path], extra_files: tuple[Path, ...] = (), archival: bool = False):
         has_fast_subsetter()  # first, so WeasyPrint's libraries load quietly (build() warns)
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
@@ -146,6 +150,8 @@ class Typesetter:
         from .fetcher import ProjectOnlyFetcher
 
         _remember_page_references()
+        self.archival = archival
+        self.options = ARCHIVAL_OPTIONS if archival else PDF_OPTIONS
         self.fetcher = ProjectOnlyFetcher(extra_files=extra_files)
         self.font_config = FontConfiguration()
         self.stylesheets = [CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
@@ -156,18 +162,21 @@ class Typesetter:
         from weasyprint import HTML
 
         document = HTML(string=html, base_url=str(LAYOUTS / "handout.html.j2"), url_fetcher=self.fetcher)
-        return document.render(stylesheets=self.stylesheets, font_config=self.font_config, **PDF_OPTIONS)
+        return document.render(stylesheets=self.stylesheets, font_config=self.font_config, **self.options)
 
     def pdf(self, document, finisher=None) -> bytes:
-        """The PDF of a laid-out document, made PDF/UA-1 (pdfua.py), then ``finisher`` run."""
+        """The PDF of a laid-out document, made PDF/UA-1 (pdfua.py) and, archival, PDF/A-2a
+        (pdfa.py), then ``finisher`` run."""
         one_annotation_per_link(document)
 
         def finish_all(document, pdf):
             finish(document, pdf)
+            if self.archival:
+                claim_pdfua(document, pdf)
             if finisher:
                 finisher(document, pdf)
 
-        return with_identifier(document.write_pdf(finisher=finish_all, **PDF_OPTIONS))
+        return with_identifier(document.write_pdf(finisher=finish_all, **self.options))
 
 
 class PdfOutput(Output):
@@ -176,7 +185,7 @@ class PdfOutput(Output):
 
     def __init__(self, renderer: Renderer):
         super().__init__(renderer)
-        self.typesetter = Typesetter(self.styles(renderer.large_print), brand_files(renderer))
+        self.typesetter = Typesetter(self.styles(renderer.large_print), brand_files(renderer), renderer.archival)
 
     @staticmethod
     def styles(large_print: bool = False) -> list[Path]:

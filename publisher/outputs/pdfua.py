@@ -1,7 +1,8 @@
 """PDF/UA-1 for every PDF: WeasyPrint's ``pdf/ua-1`` variant writes the XMP claim
 (``pdfuaid:part``, ``dc:title``) and the tags; this module does what it leaves undone, on the
 laid-out document and on the pydyf PDF before it is written, so no finished file is rewritten.
-Checked by ``outloud --fail-on error`` and ``qpdf --check`` (tests/test_pdfua.py).
+Checked by ``outloud --fail-on error`` and ``qpdf --check`` (tests/test_pdfua.py). With
+``--archival`` WeasyPrint's variant is PDF/A-2a instead, and pdfa.py writes the PDF/UA claim.
 """
 
 from __future__ import annotations

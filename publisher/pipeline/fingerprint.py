@@ -87,14 +87,16 @@ def template_closure(env: jinja2.Environment, roots: tuple[str, ...], known: dic
 
 
 class Fingerprints:
-    """Hashes outputs of one build's settings (site, paper, duplex, brand, large print)."""
+    """Hashes outputs of one build's settings (site, paper, duplex, brand, large print,
+    archival)."""
 
     def __init__(self, env: jinja2.Environment, settings: RenderSettings, seal: str | None = None):
         self.env = env
         self.seal = seal  # a signed release: its certificates' SHA-256 (seal/), part of every PDF's
         self.large_print = settings.large_print
         brand = settings.brand
-        self.base = _digest(__version__, _record(dataclasses.replace(settings, brand=None)),
+        self.archival = settings.archival  # changes the PDFs only: not in the base
+        self.base = _digest(__version__, _record(dataclasses.replace(settings, brand=None, archival=False)),
                             json.dumps(brand.fingerprint() if brand else None, sort_keys=True),
                             *fingerprint_parts(settings.site.language, settings.plain))  # its wording and faces
         self._formats: dict[str, str] = {}  # format -> its templates' and styles' digest
@@ -112,6 +114,8 @@ class Fingerprints:
                 parts += [name, self._templates[name][0]]
             for path in output.styles(self.large_print):
                 parts += [Path(path).name, self._file(path)]
+            if self.archival and output.name in TYPESET:
+                parts.append("archival")
             self._formats[output.name] = _digest(output.name, *parts)
         return self._formats[output.name]
 

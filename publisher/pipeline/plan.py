@@ -184,7 +184,7 @@ def _plan(options: BuildOptions, language: str | None, catalog: Catalog | None, 
             raise ReleaseError(problems)
     brand = load_brand(options.brand) if options.brand is not None else None
     settings = RenderSettings(catalog.site, options.paper or catalog.site.paper, options.duplex, brand,
-                              options.large_print, options.plain)
+                              options.large_print, options.plain, options.archival)
     manifest = Manifest.load(options.out, _below(options.out, catalog.site, language, options.large_print,
                                                  options.plain))
     other = _other_edition(options, catalog.site).entries  # the same language's other print edition
