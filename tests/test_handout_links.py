@@ -134,7 +134,7 @@ def test_the_large_print_build_plans_the_standard_portal_it_changes(tmp_path):
     large, refresh = plans(BuildOptions(CATALOG, out, **ONE, **LARGE))
     assert large.root == out / "large-print" and refresh.root == out and refresh.stale == []
     assert {s.path for s in refresh.make} == {
-        HANDOUT, *PAGES, "index.html", "catalog.json", "opds.xml", "sitemap.xml", "SHA256SUMS"}
+        HANDOUT, *PAGES, "index.html", "catalog.json", "opds.xml", "sitemap.xml", "lookup.html", "lookup.json", "SHA256SUMS"}
     assert {s.reason for s in refresh.make} == {"changed input"}
 
 

@@ -208,7 +208,7 @@ def test_a_new_certificate_re_signs_the_pdfs_and_sha256sums_only(signed, approve
             "booklets/by-condition/all-compounds--liver-cancer.pdf"} <= remade
     assert not any(path.startswith(("html/", "epub/")) for path in remade)
     same = release(approved, out, pki[1], "--dry-run")
-    assert same.output.startswith("would build 0, skip 43 unchanged, remove 0 stale")
+    assert same.output.startswith("would build 0, skip 48 unchanged, remove 0 stale")
 
 
 @pytest.mark.slow
@@ -269,7 +269,7 @@ def test_the_password_from_a_named_environment_variable(pki, approved, tmp_path)
     result = release(approved, tmp_path / "out", pki[1], "--sign-password-env", "CLINIC_P12", "--dry-run",
                      env_name="CLINIC_P12")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("would build 43 (43 new)")
+    assert result.output.startswith("would build 48 (48 new)")
     missing = release(approved, tmp_path / "out", pki[1], "--sign-password-env", "CLINIC_P12", password=None)
     assert missing.exit_code == 1
     assert missing.output == (f"Error: --sign: no password for {pki[1]}: set the environment variable CLINIC_P12 (or "
@@ -327,7 +327,7 @@ def test_the_password_is_asked_for_on_a_terminal_and_not_echoed(pki, approved, t
         seen += chunk
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0, seen
-    assert f"Password for {pki[1]}: ".encode() in seen and b"would build 43 (43 new)" in seen
+    assert f"Password for {pki[1]}: ".encode() in seen and b"would build 48 (48 new)" in seen
     assert PASSWORD.encode() not in seen
 
 
@@ -341,7 +341,7 @@ def test_verify_names_the_signer_the_edition_and_the_trust(signed, pki):
         f"{handout}: unchanged since signed by {CLINIC}; certificate trusted (--trust); dated {EDITION}, "
         f"sealed by publisher {__version__}",
         f"{sums}: unchanged since signed by {CLINIC}; certificate trusted (--trust); dated {EDITION}",
-        f"{sums}: all 41 listed files unchanged"]
+        f"{sums}: all 46 listed files unchanged"]
     unchecked = run("verify", handout)
     assert unchecked.exit_code == 0
     assert unchecked.output == (f"{handout}: unchanged since signed by {CLINIC}; certificate not checked against a "
@@ -402,7 +402,7 @@ def test_verify_checks_every_file_sha256sums_lists(signed, tmp_path):
     assert result.output.splitlines()[1:] == [
         f"{epub}: CHANGED since SHA256SUMS was made",
         f"{out / 'index.html'}: missing",
-        f"{out / 'SHA256SUMS'}: 2 of 41 listed files changed or missing"]
+        f"{out / 'SHA256SUMS'}: 2 of 46 listed files changed or missing"]
     sums = out / "SHA256SUMS"
     sums.write_bytes(sums.read_bytes().replace(b"catalog.json", b"catalog.jsox"))
     result = run("verify", sums)
