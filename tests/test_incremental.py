@@ -233,8 +233,9 @@ def test_dask_local_cluster_builds_the_same_bytes(tmp_path):
 
 
 @pytest.mark.slow
-def test_unreachable_scheduler_is_a_clean_error(tmp_path):
+def test_unreachable_scheduler_is_a_clean_error(tmp_path, monkeypatch):
     require_module("distributed")
+    monkeypatch.setattr("publisher.pipeline.workers.CONNECT_WAIT", 1)  # nothing listens: no need to wait 10 s
     catalog = small(tmp_path / "catalog")
     with pytest.raises(PublisherError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1"):
         build(catalog, tmp_path / "out", formats="html", scheduler="tcp://127.0.0.1:1")

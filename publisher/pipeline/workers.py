@@ -32,6 +32,7 @@ Task = tuple[str, Target]  # (format name, target)
 WORKER_DIED = ("a worker process stopped before finishing (killed, or out of memory); "
                "finished outputs are kept: run the build again to complete it")
 WORKERS_WAIT = 30  # seconds a build waits for a Dask scheduler to have a worker, before and during
+CONNECT_WAIT = 10  # seconds to reach a --scheduler before saying it cannot be reached
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -185,7 +186,7 @@ class Pool:
             except ImportError:
                 raise PublisherError("--scheduler needs Dask: pip install 'publisher[dask]'") from None
             try:
-                self.client = Client(self.scheduler, timeout="10s")
+                self.client = Client(self.scheduler, timeout=f"{CONNECT_WAIT}s")
             except OSError as error:
                 raise PublisherError(f"cannot reach the Dask scheduler at {self.scheduler}: {error}") from None
             if not self._has_workers():  # else the build would wait for ever
