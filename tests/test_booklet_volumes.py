@@ -120,6 +120,7 @@ def expected(out: Path, catalog: Path, path: str) -> list[Expected]:
     return [expected_entry(e, out / review_path("pdf", e.review, "pdf")) for e in volume.entries]
 
 
+@pytest.mark.slow
 def test_each_volume_is_a_whole_booklet_of_its_reviews(volumes_site, two_per_volume):
     catalog = volumes_site.parent / "catalog"
     made = sorted(p.relative_to(volumes_site).as_posix() for p in (volumes_site / "booklets").rglob("*.pdf"))
@@ -152,6 +153,7 @@ def test_each_volume_is_a_whole_booklet_of_its_reviews(volumes_site, two_per_vol
     assert labels == [f"Compound {c.title()} ({c[:3].upper()})" for c in FIVE]  # the bundle, in order, once
 
 
+@pytest.mark.slow
 @pytest.mark.checker
 def test_every_volume_passes_qpdf_and_outloud(volumes_site, two_per_volume):
     volumes = [str(volumes_site / f"{SPLIT}--volume-{n}-of-3.pdf") for n in (1, 2, 3)]
@@ -161,6 +163,7 @@ def test_every_volume_passes_qpdf_and_outloud(volumes_site, two_per_volume):
     assert verdicts == {path: ("pass", 0) for path in volumes}, result.stderr
 
 
+@pytest.mark.slow
 def test_a_bundle_within_the_limit_is_made_as_before(volumes_site, two_per_volume, tmp_path):
     """Gout's two reviews (the limit): one file under the bundle's own name, no list of
     volumes, and the same bytes as when the limit is far away."""
@@ -174,6 +177,7 @@ def test_a_bundle_within_the_limit_is_made_as_before(volumes_site, two_per_volum
     assert (tmp_path / path).read_bytes() == (volumes_site / path).read_bytes()
 
 
+@pytest.mark.slow
 def test_portal_zip_feed_and_checksums_list_every_volume(volumes_site, two_per_volume):
     paths = [f"{SPLIT}--volume-{n}-of-3.pdf" for n in (1, 2, 3)]
     page = (volumes_site / "conditions/liver-cancer.html").read_text(encoding="utf-8")
@@ -214,6 +218,7 @@ def test_portal_zip_feed_and_checksums_list_every_volume(volumes_site, two_per_v
         assert "volume" not in archive.read("README.txt").decode("utf-8").lower()
 
 
+@pytest.mark.slow
 def test_the_preview_is_the_first_volume_cover(volumes_site, two_per_volume):
     first = volumes_site / f"{SPLIT}--volume-1-of-3.pdf"
     data = first.read_bytes()
@@ -223,6 +228,7 @@ def test_the_preview_is_the_first_volume_cover(volumes_site, two_per_volume):
     assert (volumes_site / "previews/by-condition/all-compounds--liver-cancer.png").read_bytes() == made
 
 
+@pytest.mark.slow
 def test_renaming_a_review_in_the_last_volume_remakes_every_volume(volumes_site, two_per_volume, tmp_path):
     """Each volume lists every volume's first and last review, so each depends on them all."""
     from conftest import copy_of

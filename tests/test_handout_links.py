@@ -85,6 +85,7 @@ def orders(tmp_path_factory) -> dict[str, Path]:
     return {name: root / name for name in ("standard-first", "large-first", "large-alone")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("order", ["standard-first", "large-first"])
 def test_large_print_files_are_linked_after_the_second_build_whichever_came_first(orders, order):
     out = orders[order]
@@ -107,10 +108,12 @@ def test_large_print_files_are_linked_after_the_second_build_whichever_came_firs
         "../../../compounds/low-dose-naltrexone.html", "../../../conditions/liver-cancer.html", "../../../index.html"]
 
 
+@pytest.mark.slow
 def test_either_order_gives_the_same_bytes(orders):
     assert tree_digests(orders["standard-first"], SKIP) == tree_digests(orders["large-first"], SKIP)
 
 
+@pytest.mark.slow
 def test_building_again_in_either_edition_changes_nothing(orders, tmp_path):
     out = shutil.copytree(orders["standard-first"], tmp_path / "out", symlinks=True)
     before = tree_digests(out)
@@ -121,6 +124,7 @@ def test_building_again_in_either_edition_changes_nothing(orders, tmp_path):
     assert tree_digests(out) == before
 
 
+@pytest.mark.slow
 def test_large_print_alone_writes_no_portal_and_links_only_its_pdf(orders):
     out = orders["large-alone"]
     assert sorted(p.name for p in out.iterdir()) == ["large-print"]  # no index, no SHA256SUMS, no lock
@@ -138,6 +142,7 @@ def test_the_large_print_build_plans_the_standard_portal_it_changes(tmp_path):
     assert {s.reason for s in refresh.make} == {"changed input"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("order", ["standard-first", "large-first"])
 def test_every_header_link_leads_to_a_file(orders, order):
     out = orders[order]
@@ -150,6 +155,7 @@ def test_every_header_link_leads_to_a_file(orders, order):
         assert dangling(page) == []
 
 
+@pytest.mark.slow
 def test_pdf_has_no_trace_of_the_header(orders, tmp_path):
     require("pdftotext")
     pdf = orders["standard-first"] / "pdf/low-dose-naltrexone/low-dose-naltrexone--liver-cancer.pdf"
@@ -162,6 +168,7 @@ def test_pdf_has_no_trace_of_the_header(orders, tmp_path):
     assert (tmp_path / "alone" / pdf.relative_to(orders["standard-first"])).read_bytes() == pdf.read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_chromium_shows_the_header_on_screen_only_and_axe_finds_nothing(orders):
     """Both editions' headers in full (five and four links): no axe-core violation (best
@@ -237,6 +244,7 @@ def test_the_header_speaks_the_handouts_language(tmp_path):
     assert [text for _, text in header(ar).links] == ["النشرة (PDF)"] and dangling(ar) == []
 
 
+@pytest.mark.slow
 def test_plain_wording_handouts_link_their_own_wordings_files(tmp_path):
     """The plain wording's roots (plain/, plain/large-print/) link each other, never the
     standard wording's files; its large-print build refreshes its own portal."""

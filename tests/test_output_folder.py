@@ -59,6 +59,7 @@ FOLDERS = ["es", "large-print", "es/large-print", "pdf", "pdf/low-dose-naltrexon
            "downloads", "booklets/by-condition", "epub", "previews", "assets", "es/downloads", "compounds"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_a_linked_folder_stops_the_build_before_anything_is_written(built, tmp_path, victim, folder):
     catalog, original = built
@@ -81,6 +82,7 @@ def test_a_linked_folder_stops_the_build_before_anything_is_written(built, tmp_p
         {p: d for p, d in before_out.items() if not p.startswith(f"{folder}/")}
 
 
+@pytest.mark.slow
 def test_a_forged_manifest_entry_behind_a_linked_folder_deletes_nothing(built, tmp_path, victim):
     """Finding 1c: a manifest naming ``pdf/precious.txt`` with ``pdf`` a link to the victim."""
     catalog, original = built
@@ -98,6 +100,7 @@ def test_a_forged_manifest_entry_behind_a_linked_folder_deletes_nothing(built, t
     assert "removed" not in result.output and snapshot(victim) == before
 
 
+@pytest.mark.slow
 def test_a_linked_lock_file_is_replaced_not_followed(built, tmp_path, victim):
     """Finding 1f: ``.publisher.lock -> victim/created-by-lock`` made an empty file outside."""
     catalog, original = built
@@ -112,6 +115,7 @@ def test_a_linked_lock_file_is_replaced_not_followed(built, tmp_path, victim):
     assert not (out / ".publisher.lock").is_symlink() and (out / ".publisher.lock").is_file()
 
 
+@pytest.mark.slow
 def test_only_the_builds_own_temporary_files_are_swept(built, tmp_path):
     """A killed build's ``.<name>.<random>.tmp`` files go; anything else named ``.tmp``, a
     folder so named, and a link so named (and its target) stay."""
@@ -132,6 +136,7 @@ def test_only_the_builds_own_temporary_files_are_swept(built, tmp_path):
     assert (out / "epub" / ".z.epub.bbbbbbbb.tmp").is_symlink()
 
 
+@pytest.mark.slow
 def test_a_folder_where_an_output_goes_is_named(built, tmp_path):
     """Finding 18: the error named a random temporary file instead of the blocking folder."""
     catalog, original = built
@@ -146,6 +151,7 @@ def test_a_folder_where_an_output_goes_is_named(built, tmp_path):
     assert not [p for p in (out / "downloads").iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow
 def test_a_file_where_a_folder_goes_is_named(built, tmp_path):
     catalog, original = built
     out = copy_of(original, tmp_path / "out")
@@ -157,6 +163,7 @@ def test_a_file_where_a_folder_goes_is_named(built, tmp_path):
         f"Error: {out}/es: a file stands where publisher needs a folder; move it away")
 
 
+@pytest.mark.slow
 def test_out_itself_may_be_a_link(built, tmp_path):
     """``--out`` is the user's own choice: a link there is followed, once."""
     catalog, original = built

@@ -19,6 +19,7 @@ from babel.messages.pofile import escape
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 from markupsafe import escape as html_escape
+import pytest
 
 from publisher.cli import main
 
@@ -90,6 +91,7 @@ def title_text(page: str) -> str:
 TEXT = st.text(min_size=1, max_size=300) | st.text(st.characters(max_codepoint=0x17F), min_size=1, max_size=300)
 
 
+@pytest.mark.slow
 @FAST
 @given(TEXT)
 def test_any_msgstr_text_is_refused_at_its_line_or_built_as_escaped_text(value):

@@ -52,6 +52,7 @@ def test_the_hook_sees_a_write_outside(tmp_path):
     assert log.read_text().split()[1:] == ["open", str(tmp_path / "elsewhere.txt")]
 
 
+@pytest.mark.slow
 def test_a_build_and_a_translations_update_write_only_inside(tmp_path):
     catalog = catalog_with_languages(tmp_path, ["en", "es"])
     po = catalog / "translations" / "es.po"
