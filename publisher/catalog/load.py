@@ -90,29 +90,22 @@ SITE_FIELDS = {
     "plain": r.Field(r.node),
 }
 FIELDS = {Compound: COMPOUND_FIELDS, Condition: CONDITION_FIELDS, Review: REVIEW_FIELDS, Site: SITE_FIELDS}
+PLAIN = {kind: {key: r.Field(FIELDS[kind][key].read) for key in plain_keys(kind)} for kind in FIELDS}
 CODES = {Compound: {key: r.Field(r.codes_of(SYSTEMS[key])) for key in COMPOUND_CODES},
          Condition: {key: r.Field(r.codes_of(SYSTEMS[key])) for key in CONDITION_CODES}}
 
 
-def _codes(record: r.Record, kind: type, problems: list[Problem]) -> None:
-    """A compound's or condition's ``codes:`` block, in place of the node: each system's codes,
-    checked by the system's format (codes.py)."""
-    node = record.values.pop("codes", None)
-    if node is not None:
-        block = r.read_mapping(node, CODES[kind], record.path, problems, what="codes")
-        record.values["codes"] = tuple((key, block.values[key]) for key in CODES[kind] if key in block.values)
-
-
-def _plain(record: r.Record, kind: type, problems: list[Problem]) -> None:
-    """A record's ``plain:`` block, in place of the node: easier words for some of its text
-    fields (plain.py says which), each read and checked by that field's own reader."""
-    node = record.values.pop("plain", None)
-    if node is None:
-        return
-    fields = FIELDS[kind]
-    block = r.read_mapping(node, {key: r.Field(fields[key].read) for key in plain_keys(kind)}, record.path,
-                           problems, what="plain")
-    record.values["plain"] = plain_values(kind, block.values)
+def _blocks(record: r.Record, kind: type, problems: list[Problem]) -> None:
+    """A record's ``plain:`` block (easier words for some of its text fields, each checked by
+    that field's own reader: plain.py says which) and ``codes:`` block (each system's codes,
+    checked by its format: codes.py), read in place of their nodes, problems at their lines."""
+    for key, fields in (("plain", PLAIN[kind]), ("codes", CODES.get(kind))):
+        node = record.values.pop(key, None)
+        if node is None or fields is None:
+            continue
+        block = r.read_mapping(node, fields, record.path, problems, what=key).values
+        record.values[key] = (plain_values(kind, block) if key == "plain"
+                              else tuple((system, block[system]) for system in fields if system in block))
 
 
 def load_catalog(root: str | Path = "catalog") -> Catalog:
@@ -237,8 +230,7 @@ def _load_kind(tree, kind, build, problems):
             continue
         before = len(problems)
         record = r.read_mapping(node, fields, _shown(path), problems)
-        _plain(record, kind, problems)
-        _codes(record, kind, problems)
+        _blocks(record, kind, problems)
         valid = slug is not None and len(problems) == before
         yield (build(slug, record.values) if valid else None), record
 
@@ -281,7 +273,7 @@ def _load_site(tree: Tree, problems: list[Problem]) -> tuple[Site, r.Record | No
     if node is None:
         return Site(), None
     record = r.read_mapping(node, SITE_FIELDS, _shown(path), problems)
-    _plain(record, Site, problems)
+    _blocks(record, Site, problems)
     values = record.values
     if "languages" in values:
         values.setdefault("language", values["languages"][0])
@@ -312,7 +304,7 @@ def _load_reviews(tree, compounds, conditions, site_status, problems) -> dict[tu
                 continue
             before = len(problems)
             record = r.read_mapping(node, REVIEW_FIELDS, shown, problems)
-            _plain(record, Review, problems)
+            _blocks(record, Review, problems)
             references = _references(record, problems)
             condition = conditions.get(path.stem)
             if "reviewer" in record.values and "reviewed_on" not in record.lines:
