@@ -44,7 +44,7 @@ import json
 import re
 import uuid
 
-from .catalog.codes import SYSTEMS
+from .catalog.codes import codings
 from .catalog.model import Review, Site
 from .errors import PublisherError
 from .paths import document_key, fhir_id
@@ -73,16 +73,16 @@ def instant(date: dt.date) -> str:
     return f"{date.isoformat()}T00:00:00Z"
 
 
-def concept(subject_codes, name: str) -> dict | None:
+def concept(subject, name: str) -> dict | None:
     """A compound's or condition's codes as one CodeableConcept (None without codes)."""
-    coding = [{"system": SYSTEMS[key].uri, "code": code} for key, found in subject_codes for code in found]
+    coding = [{"system": system.uri, "code": code} for system, code in codings(subject)]
     return {"coding": coding, "text": name} if coding else None
 
 
 def codes(review: Review) -> list[dict]:
     """One CodeableConcept for the condition and one for the compound, each with every code it has."""
-    return [c for c in (concept(review.condition.codes, review.condition.name),
-                        concept(review.compound.codes, review.compound.display_name)) if c]
+    return [c for c in (concept(review.condition, review.condition.name),
+                        concept(review.compound, review.compound.display_name)) if c]
 
 
 def document_reference(review: Review, settings, title: str, version: str, date: dt.date | None, pdf: bytes,
@@ -167,7 +167,7 @@ def communication(review: Review, settings, title: str, version: str, given: dt.
             "category": [{"coding": [PATIENT_EDUCATION]}, {"coding": [INSTRUCTION]}],
             "subject": {"reference": patient, "type": "Patient"},
             "topic": {"text": title}, "sent": given.isoformat()}
-    if reason := concept(review.condition.codes, review.condition.name):
+    if reason := concept(review.condition, review.condition.name):
         made["reasonCode"] = [reason]
     made["payload"] = [{"contentReference": {
         "type": "DocumentReference", "identifier": {"system": namespace(site), "value": f"{key}|{version}"},

@@ -20,6 +20,7 @@ from .i18n.wording import is_rtl, long_date, script_fonts, script_of, template_t
 from .options import PAPER_SIZES
 from .resources import LAYOUTS
 from .running_head import running_head
+from .versions import review_date
 
 if TYPE_CHECKING:  # annotations only
     from .personal import Personal
@@ -103,7 +104,7 @@ class Renderer(RenderSettings):
         patient's details (personal.py); ``links``, the web page's header, (kind, href) each
         (outputs/html.py; never in a PDF)."""
         return self._render("handout.html.j2", review=review, assets_href=assets_href,
-                            date=review.reviewed_on or self.site.edition_date,
+                            date=review_date(review, self.site),
                             logo_href=logo_href or self.logo_href, personal=personal, links=links)
 
     def booklet_reviews(self, volume: Volume) -> str:

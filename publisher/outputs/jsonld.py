@@ -11,13 +11,13 @@ inside the script, as data.
 from __future__ import annotations
 
 from ..catalog.bundles import Bundle
-from ..catalog.codes import SYSTEMS
+from ..catalog.codes import codings
 from ..catalog.model import Compound, Condition, Site
 
 
 def _codes(subject) -> list[dict]:
-    return [{"@type": "MedicalCode", "codeValue": code, "codingSystem": SYSTEMS[key].name}
-            for key, found in subject.codes for code in found]
+    return [{"@type": "MedicalCode", "codeValue": code, "codingSystem": system.name}
+            for system, code in codings(subject)]
 
 
 def _drug(compound: Compound) -> dict:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 
 from ..catalog.bundles import Bundle
-from ..catalog.codes import SYSTEMS
+from ..catalog.codes import SYSTEMS, codings
 from ..paths import handout_files
 
 HIERARCHICAL = ("icd10cm", "atc")  # a code's prefixes are its broader codes
@@ -35,8 +35,8 @@ def index(groups: tuple[Bundle, ...], title, language: str, site_language: str) 
     handouts = []
     for review in reviews:
         files = handout_files(review, language)
-        codes = [f"{SYSTEMS[key].uri}|{fold(code)}" for subject in (review.condition, review.compound)
-                 for key, found in subject.codes for code in found]
+        codes = [f"{system.uri}|{fold(code)}" for subject in (review.condition, review.compound)
+                 for system, code in codings(subject)]
         handouts.append({"title": title(review), "pdf": files["pdf"], "html": files["html"], "codes": codes})
     systems = [{"name": s.name, "uri": s.uri, "oid": s.oid, "hierarchical": s.key in HIERARCHICAL}
                for s in SYSTEMS.values()]

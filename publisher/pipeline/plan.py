@@ -266,7 +266,7 @@ def refresh(done: Plan) -> Plan:
                                   force=False)
     site, catalog = done.catalog.site, done.catalog
     settings = dataclasses.replace(done.settings, large_print=options.large_print)
-    manifest = Manifest.load(options.out, _below(options.out, site, site.language, options.large_print, options.plain))
+    manifest = _other_edition(done.options, site)
     if not manifest.entries or not (done.make or done.stale):  # nothing there, or nothing changes beside it
         return Plan(options, manifest.root, catalog, [], settings, manifest, [], [], {})
     seal = done.seal  # a signed release re-signs the other edition's SHA256SUMS it changes

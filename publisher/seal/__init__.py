@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..errors import PublisherError
 from ..outputs.base import NO_DATE
+from ..versions import review_date
 
 PASSWORD_ENV = "PUBLISHER_SIGN_PASSWORD"  # --sign-password-env's default
 SIGNATURE_STEP = "signature"  # the plan's name for making SHA256SUMS.p7s (made here, not by a worker)
@@ -139,7 +140,7 @@ def document_day(target, site) -> dt.date:
     """The date a PDF carries, as render.py gives it: a handout's review date, else the edition
     date; a booklet's edition date (else its latest review date)."""
     if target.review is not None:
-        day = target.review.reviewed_on or site.edition_date
+        day = review_date(target.review, site)
     else:
         day = target.bundle.edition_date(site)
     return day or NO_DATE
