@@ -154,6 +154,12 @@ def is_large_print(path: str) -> bool:
     return path.startswith(f"{LARGE_PRINT}/")
 
 
+def edition_path(path: str) -> str:
+    """A path from a standard root as its own edition's root sees it: ``in_large_print``'s
+    inverse for a large-print path, any other path as it is."""
+    return path[len(LARGE_PRINT) + 1:] if is_large_print(path) else path
+
+
 def handout_files(review, language: str = "") -> dict[str, str]:
     """What the portal publishes of one review, by kind; ``language`` is the base names'
     wording and language part (``--plain--es``; nothing for the catalog's own standard wording). Every review is in several
@@ -184,11 +190,17 @@ def handout_links(review, language: str = "") -> dict[str, str]:
             "condition": page_path("condition", review.condition.slug), "index": "index.html"}
 
 
+def document_id(review) -> str:
+    """``low-dose-naltrexone--fibromyalgia``: a handout, the same in every language, edition and
+    wording (versions.py gives its version)."""
+    return f"{review.compound.slug}--{review.condition.slug}"
+
+
 def document_key(review, settings) -> str:
     """One handout in one edition, wording and language, the language always named (a FHIR
     id must be unique across output roots, and across catalogs written in other languages):
     ``low-dose-naltrexone--liver-cancer--large-print--plain--es``."""
-    return (f"{review.compound.slug}--{review.condition.slug}" + ("--large-print" if settings.large_print else "")
+    return (document_id(review) + ("--large-print" if settings.large_print else "")
             + ("--plain" if settings.plain else "") + f"--{settings.site.language}")
 
 

@@ -1,6 +1,6 @@
 """Which document, and which version of it: the one place that says (issue 26).
 
-A handout's *document id* is its compound and condition slugs
+A handout's *document id* (``paths.document_id``) is its compound and condition slugs
 (``low-dose-naltrexone--fibromyalgia``), a booklet's its base name's stem
 (``low-dose-naltrexone--all-conditions``, ``…--volume-2-of-3``). Its *version* is the date it
 carries (the review's ``reviewed_on``, else site.yaml's ``edition_date``; a booklet's edition
@@ -48,11 +48,6 @@ _TAG = re.compile(r"<[^>]*>")
 # Attributes whose words a reader gets: alternative text, accessible names, the data- words
 # the print stylesheet shows (running head, "Page N of M"), where a link leads.
 _SAID = re.compile(r'\s(?:alt|aria-label|title|data-[a-z-]+|href)="([^"]*)"')
-
-
-def document_id(review: Review) -> str:
-    """``low-dose-naltrexone--fibromyalgia``: the same in every language, edition and wording."""
-    return f"{review.compound.slug}--{review.condition.slug}"
 
 
 def bundle_id(bundle: Bundle) -> str:

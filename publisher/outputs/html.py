@@ -13,7 +13,7 @@ from ..catalog.model import Review
 from ..render import Renderer, RenderSettings
 from ..i18n.wording import script_of
 from ..resources import HANDOUT_CSS, LARGE_PRINT_CSS, STYLES, WEB_FONTS, WEB_FONTS_CSS, script_web_fonts_css
-from ..paths import HTML_ASSETS, LARGE_PRINT, handout_links, is_large_print, language_variant, review_file, variant
+from ..paths import HTML_ASSETS, edition_path, handout_links, is_large_print, language_variant, review_file, variant
 from .base import Output, Target
 
 
@@ -54,5 +54,5 @@ def hrefs(review: Review, settings: RenderSettings, kinds: tuple[str, ...]) -> t
     paths = handout_links(review, language_variant(settings))  # from the language's standard root
     if not settings.large_print:
         return tuple((kind, "../../" + paths[kind]) for kind in kinds)
-    return tuple((kind, "../../" + paths[kind][len(LARGE_PRINT) + 1:] if is_large_print(paths[kind])
+    return tuple((kind, "../../" + edition_path(paths[kind]) if is_large_print(paths[kind])
                   else "../../../" + paths[kind]) for kind in kinds)

@@ -15,10 +15,9 @@ from markupsafe import Markup
 from ..catalog.bundles import Volume, bundles, edition_date
 from ..catalog.model import Review
 from ..fhir import version_of
-from ..paths import FHIR, booklet_files, bundle_files, fhir_document_file, handout_files, variant
+from ..paths import FHIR, booklet_files, bundle_files, document_id, fhir_document_file, handout_files, variant
 from ..render import RenderSettings
 from ..version import __version__
-from ..versions import document_id
 from .base import NO_DATE, DerivedOutput, Target
 
 

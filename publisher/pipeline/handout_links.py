@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Container, NamedTuple
 
 from ..outputs import Target
-from ..paths import LARGE_PRINT, handout_links, is_large_print, language_variant
+from ..paths import edition_path, handout_links, language_variant
 from ..render import RenderSettings
 
 KINDS = ("pdf", "large_print_pdf", "compound", "condition", "index")  # in the header's order
@@ -57,7 +57,7 @@ class HandoutLinks:
             return self.same
         paths = handout_links(review, self.language)
         return tuple(kind for kind, found in self.known.items()
-                     if found or (found is None and self._holds(kind).has(_inside(paths[kind]), MADE_BY[kind])))
+                     if found or (found is None and self._holds(kind).has(edition_path(paths[kind]), MADE_BY[kind])))
 
     def mark(self, target: Target) -> Target:
         """``target`` (an HTML handout) with its links; an asset has none."""
@@ -69,8 +69,3 @@ class HandoutLinks:
     def _known(self, kind: str) -> bool | None:
         holds = self._holds(kind)
         return True if MADE_BY[kind] in holds.making else False if not holds.paths else None
-
-
-def _inside(path: str) -> str:
-    """A path from the standard root as its own edition's root sees it."""
-    return path[len(LARGE_PRINT) + 1:] if is_large_print(path) else path
