@@ -434,7 +434,7 @@ def handout_command(compound, condition, language, patient, clinician, given, no
     an error message or a temporary file.
     """
     from .folders import Folder
-    from .personal import Personal, education_record, encrypt, personal_handout, send_to_printer
+    from .personal import Personal, encrypt, personal_handout, send_to_printer
 
     if output == eml == "-":
         raise SelectionError("-o - and --eml - would both write to standard output: choose one")
@@ -447,8 +447,7 @@ def handout_command(compound, condition, language, patient, clinician, given, no
                              "write one of them to a file")
     personal = Personal.read((given.date() if given else dt.date.today()), patient, clinician, notes, teach_back)
     chosen = BuildOptions(**options, languages=(language,) if language else ())
-    given_record = education_record(chosen, compound, condition, personal.given, patient_ref) if record else None
-    name, pdf, settings = personal_handout(chosen, compound, condition, personal)
+    name, pdf, settings, given_record = personal_handout(chosen, compound, condition, personal, patient_ref)
     if password is not None:
         pdf = encrypt(pdf, password)
     if to_printer:

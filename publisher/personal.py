@@ -65,31 +65,31 @@ class Personal:
         return cls(given, patient, clinician, kept, teach_back)
 
 
-def personal_handout(options: BuildOptions, compound: str, condition: str, personal: Personal):
+def personal_handout(options: BuildOptions, compound: str, condition: str, personal: Personal,
+                     patient_ref: str | None = None):
     """The file name one review for one patient goes by (the standard handout's, plus
-    ``--personal``: nothing personal in it), its PDF, and the settings it was made with (its
-    language, edition, brand: what the message around it needs, mail/message.py). ``options``
+    ``--personal``: nothing personal in it), its PDF, the settings it was made with (its
+    language, edition, brand: what the message around it needs, mail/message.py) and, given
+    ``patient_ref``, its education record (``education_record``; else None). ``options``
     gives the catalog, one language, the edition, paper and brand, as for a build."""
     from .outputs.pdf import PdfOutput
     from .render import Renderer
 
     made, review = plan_review(options, compound, condition)
     renderer = Renderer.of(made.settings)
+    record = education_record(renderer, review, personal.given, patient_ref) if patient_ref is not None else None
     pdf = PdfOutput(renderer).pdf_bytes(renderer.handout(review, personal=personal))
-    return handout_name(made, review), pdf, made.settings
+    return handout_name(made, review), pdf, made.settings, record
 
 
-def education_record(options: BuildOptions, compound: str, condition: str, given: dt.date, patient: str) -> bytes:
+def education_record(renderer, review, given: dt.date, patient: str) -> bytes:
     """The FHIR R4 Communication saying that this handout, in this version (versions.py), was
     given to ``patient`` (an opaque reference the EHR passed in: checked as a FHIR reference,
     never logged) on ``given`` (fhir.py says why a Communication). Only the caller writes it."""
     from .fhir import communication, dumps, patient_reference
-    from .render import Renderer
     from .versions import handout_version
 
     patient = patient_reference(patient)
-    made, review = plan_review(options, compound, condition)
-    renderer = Renderer.of(made.settings)
     return dumps(communication(review, renderer, renderer.phrase("question", review),
                                handout_version(renderer, review), given, patient))
 
