@@ -78,7 +78,7 @@ def personal_handout(options: BuildOptions, compound: str, condition: str, perso
     made, review = plan_review(options, compound, condition)
     renderer = Renderer.of(made.settings)
     record = education_record(renderer, review, personal.given, patient_ref) if patient_ref is not None else None
-    pdf = PdfOutput(renderer).pdf_bytes(renderer.handout(review, personal=personal))
+    pdf = PdfOutput(renderer).handout_pdf(review, personal)
     return handout_name(made, review), pdf, made.settings, record
 
 

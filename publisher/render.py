@@ -18,6 +18,7 @@ from .catalog.bundles import Bundle, Volume
 from .catalog.model import Review, Site
 from .i18n.wording import is_rtl, long_date, script_fonts, script_of, template_translations, wording_language
 from .options import PAPER_SIZES
+from .paths import bundle_stem, document_id
 from .resources import LAYOUTS
 from .running_head import running_head
 from .versions import review_date
@@ -98,24 +99,28 @@ class Renderer(RenderSettings):
         return self.brand.logo.as_uri() if self.brand and self.brand.logo else None
 
     def handout(self, review: Review, assets_href: str | None = None, logo_href: str | None = None,
-                personal: Personal | None = None, links: tuple[tuple[str, str], ...] = ()) -> str:
+                personal: Personal | None = None, links: tuple[tuple[str, str], ...] = (),
+                version: str | None = None) -> str:
         """One review as a complete print HTML document; ``assets_href`` is the folder of its
         stylesheets when they are linked rather than given to WeasyPrint; ``personal``, one
         patient's details (personal.py); ``links``, the web page's header, (kind, href) each
-        (outputs/html.py; never in a PDF)."""
+        (outputs/html.py; never in a PDF); ``version``, the handout's (versions.py), printed
+        with its document id at the foot of every page."""
         return self._render("handout.html.j2", review=review, assets_href=assets_href,
                             date=review_date(review, self.site),
-                            logo_href=logo_href or self.logo_href, personal=personal, links=links)
+                            logo_href=logo_href or self.logo_href, personal=personal, links=links,
+                            document_id=document_id(review), version=version)
 
-    def booklet_reviews(self, volume: Volume) -> str:
-        """Every review of a booklet volume in one document, each starting a new page."""
-        return self._render("booklet.html.j2", booklet=volume)
+    def booklet_reviews(self, volume: Volume, version: str | None = None) -> str:
+        """Every review of a booklet volume in one document, each starting a new page;
+        ``version``, the volume's (versions.py), printed with its id at the foot of every page."""
+        return self._render("booklet.html.j2", booklet=volume, document_id=bundle_stem(volume), version=version)
 
-    def booklet_front(self, volume: Volume, pages: dict[str, int]) -> str:
+    def booklet_front(self, volume: Volume, pages: dict[str, int], version: str | None = None) -> str:
         """Cover and contents (and the list of volumes, if several); ``pages`` maps each
-        entry's anchor to its first page."""
+        entry's anchor to its first page; ``version`` as for ``booklet_reviews``."""
         return self._render("booklet-front.html.j2", booklet=volume, pages=pages,
-                            date=volume.edition_date(self.site))
+                            date=volume.edition_date(self.site), document_id=bundle_stem(volume), version=version)
 
     def epub_review(self, review: Review) -> str:
         """One review as an EPUB content document (XHTML), from the handout's own partial."""
@@ -144,6 +149,7 @@ class Renderer(RenderSettings):
 
     def _render(self, template: str, **context) -> str:
         context.setdefault("logo_href", self.logo_href)
+        context.setdefault("version", None)
         return self.env.get_template(template).render(
             site=self.site, brand=self.brand, paper=PAPER_SIZES[self.paper], duplex=self.duplex,
             large_print=self.large_print, **context)

@@ -9,13 +9,18 @@ catalog has no date.
 
 The content hashed is the text the document says, as a reader or a screen reader gets it: the
 rendered page's ``<body>`` text (and the words the print stylesheet shows from attributes: the
-running head's imprint, "Page … of …", alternative text, link targets), white space normalised.
+footer's imprint, "Page … of …", alternative text, link targets), white space normalised.
 So the version changes exactly when what the document says changes (a review's fields, its
 compound's and condition's, the site's text, the brand's, the template wording in its language,
-its wording, its edition), and never for paper size, CSS, fonts or publisher's own version,
-which change the file but not the content. A template edit that only moves markup keeps every
-version; a page's own version line is not part of what it hashes (the page is rendered
-without it).
+its wording), and never for paper size, CSS, fonts or publisher's own version, which change the
+file but not the content. The large-print edition says the same words: the same version (XMP's
+renditions of one version), as is a handout on A4 and on letter. A template edit that only
+moves markup keeps every version.
+
+Every PDF prints its id and version at the foot of every page and names them in its XMP
+(``xmpMM:DocumentID``, ``xmpMM:VersionID``: outputs/xmp.py); the version is worked out from the
+page rendered without them, so the line is not part of what it hashes. A patient's copy
+(``publisher handout``) carries the version of the standard handout it was made from.
 
 Why text and not the inputs' fingerprints: a fingerprint holds the paper, the stylesheets and
 publisher's version (the file's bytes depend on them) and every field of a record, printed or
@@ -34,10 +39,8 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from .paths import bundle_stem
-
 if TYPE_CHECKING:  # annotations only
-    from .catalog.bundles import Bundle, Volume
+    from .catalog.bundles import Volume
     from .catalog.model import Review
     from .render import Renderer
 
@@ -46,13 +49,9 @@ VERSION = re.compile(rf"(?:\d{{4}}-\d{{2}}-\d{{2}}\.)?[0-9a-f]{{{HASH_LENGTH}}}"
 _UNSAID = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
 # Attributes whose words a reader gets: alternative text, accessible names, the data- words
-# the print stylesheet shows (running head, "Page N of M"), where a link leads.
-_SAID = re.compile(r'\s(?:alt|aria-label|title|data-[a-z-]+|href)="([^"]*)"')
-
-
-def bundle_id(bundle: Bundle) -> str:
-    """A booklet's (or one volume's) base-name stem."""
-    return bundle_stem(bundle)
+# the print stylesheet shows ("Page N of M"), where a link leads. Not the running head: the
+# title cut to fit the paper and edition (running_head.py), typesetting and not content.
+_SAID = re.compile(r'\s(?:alt|aria-label|title|data-(?!running-head=)[a-z-]+|href)="([^"]*)"')
 
 
 def content_text(page: str) -> str:

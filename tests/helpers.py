@@ -144,11 +144,45 @@ def squash(text: str) -> str:
     return " ".join(re.sub(r"-\n", "-", text).split())
 
 
-def pdf_pages(path: Path) -> list[str]:
+# The footer's document id and version (test_records.py checks them): one line, or two in large
+# print, painted after the footer's publisher, before its "Page N of M".
+VERSION_LINES = re.compile(r"\n[a-z0-9]+(?:--?[a-z0-9]+)*(?: · |\n)[^\n\d]*(?:\d{4}-\d{2}-\d{2}\.)?[0-9a-f]{8}\n")
+
+
+def raw_pages(path: Path) -> list[str]:
     """Text of every page, in content order, from poppler's pdftotext."""
     out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
                          check=True, capture_output=True, text=True).stdout
     return out.split("\f")[:-1]
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """Text of every page, in content order, without the footer's document id and version."""
+    return [VERSION_LINES.sub("\n", page) for page in raw_pages(path)]
+
+
+def pdf_identity(path: Path) -> tuple[str, str]:
+    """The document id and version a PDF's XMP packet names (xmpMM:DocumentID, xmpMM:VersionID)."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        meta = pdf.open_metadata()
+        return meta.get("xmpMM:DocumentID"), meta.get("xmpMM:VersionID")
+
+
+def assert_every_footer_names(path: Path, document_id: str, version: str) -> None:
+    """Each page of the PDF at ``path`` that prints anything has ``document_id`` and ``version``
+    among its last four lines (its footer, in any direction: pdftotext reads margin boxes last),
+    each once on the page and nowhere in its body."""
+    pages = [page for page in raw_pages(path) if page.strip()]
+    assert pages, path
+    for number, page in enumerate(pages, start=1):
+        lines = [line for line in re.sub("[\u202a-\u202e\u2066-\u2069]", "", page).splitlines() if line.strip()]
+        footer = "\n".join(lines[-4:])
+        for said in (document_id, version):
+            alone = re.compile(rf"(?<![\w/.-]){re.escape(said)}(?![\w/.-])")  # not in a link's path
+            assert alone.search(footer), (path.name, number, said, footer)
+            assert len(alone.findall(page)) == 1, (path.name, number, said)
 
 
 def pdf_body_text(path: Path, furniture: list[str]) -> str:

@@ -17,14 +17,15 @@ from publisher import build
 from publisher.cli import main
 
 from conftest import ROOT, catalog_with_languages
-from helpers import qpdf_check, require
+from helpers import assert_every_footer_names, pdf_identity, qpdf_check, require
 from test_seal import make_pki, release
 
 LDN = "low-dose-naltrexone"
 CHOSEN = dict(formats="pdf,booklet", compounds=[LDN], conditions=["liver-cancer", "fibromyalgia"], jobs=1)
 NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/",
       "pdf": "http://ns.adobe.com/pdf/1.3/", "xmp": "http://ns.adobe.com/xap/1.0/", "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
-      "pdfuaid": "http://www.aiim.org/pdfua/ns/id/", "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#"}
+      "pdfuaid": "http://www.aiim.org/pdfua/ns/id/", "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+      "xmpMM": "http://ns.adobe.com/xap/1.0/mm/"}
 # ISO 32000-1, 11.3.5: the blend modes PDF/A-2 (6.2.10.1) allows; it allows transparency itself.
 STANDARD_BLEND_MODES = {"/Normal", "/Compatible", "/Multiply", "/Screen", "/Overlay", "/Darken", "/Lighten",
                         "/ColorDodge", "/ColorBurn", "/HardLight", "/SoftLight", "/Difference", "/Exclusion",
@@ -155,6 +156,23 @@ def assert_archival(path: Path) -> None:
                                   "Arabic booklet", "publisher handout"])
 def test_every_kind_of_pdf_is_pdfa_2a_and_pdfua_1(archival, kind):
     assert_archival(kinds(archival)[kind])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["handout", "booklet", "large print", "large-print booklet", "plain", "Arabic",
+                                  "Arabic booklet", "publisher handout"])
+def test_every_page_prints_the_document_id_and_version_its_xmp_names(archival, kind):
+    found = kinds(archival)
+    path = found[kind]
+    with pikepdf.open(path) as pdf:
+        meta = xmp(pdf)
+        (document_id,), (version,) = xmp_values(meta, "xmpMM:DocumentID"), xmp_values(meta, "xmpMM:VersionID")
+    assert document_id == (f"{LDN}--all-conditions" if "booklet" in kind else f"{LDN}--liver-cancer")
+    assert_every_footer_names(path, document_id, version)
+    if kind == "publisher handout":  # a patient's copy is the standard handout's version
+        assert (document_id, version) == pdf_identity(found["handout"])
+    elif kind in ("plain", "Arabic", "Arabic booklet"):  # other words: a version of their own
+        assert version != pdf_identity(found["booklet" if "booklet" in kind else "handout"])[1]
 
 
 def test_a_standard_pdf_claims_pdfua_only(shipped_pdf):

@@ -112,7 +112,7 @@ def check_booklet(path: Path, expected: list[Expected], publisher: str) -> list[
     # Every printed review page has the footer: publisher, then "Page N of M" in one sequence.
     for index in range(front, len(pages)):
         if pages[index].strip():  # duplex blanks carry nothing
-            assert f"{publisher} Page {labels[index]} of {total}" in pages[index].splitlines(), index
+            assert f"\n{publisher}\nPage {labels[index]} of {total}\n" in pages[index], index
 
     # Each review reads exactly as its standalone handout, running heads and page numbers aside.
     for n, review in enumerate(expected):

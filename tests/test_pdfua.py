@@ -109,10 +109,11 @@ def test_page_numbers_running_heads_and_footers_are_pagination_artifacts(shipped
     content = ContentStream(page.get_contents(), reader)
     pagination = [ops for ops, op in content.operations if op == b"BDC" and ops[0] == "/Artifact"
                   and ops[1].get("/Type") == "/Pagination"]
-    assert len(pagination) == 3  # running head, footer, page number
+    assert len(pagination) == 4  # running head, footer, document id and version, page number
     text = text_by_marking(page)
-    assert text[True] == "LDN · Liver Cancer Insight Swarm Research Team Page 2 of 3"
-    assert "Page 2" not in text[False] and "LDN · Liver Cancer" not in text[False]
+    assert re.fullmatch(r"LDN · Liver Cancer Insight Swarm Research Team "
+                        r"low-dose-naltrexone--liver-cancer · Version 2026-11-01\.[0-9a-f]{8} Page 2 of 3", text[True])
+    assert "Page 2" not in text[False] and "LDN · Liver Cancer" not in text[False] and "Version" not in text[False]
     assert "Liver Cancer" in text[False]  # the page's own text is still content
 
 

@@ -25,7 +25,8 @@ from publisher.render import Renderer
 from publisher.versions import content_text, handout_version
 
 from conftest import copy_of
-from helpers import HOSTILE, LDN, chromium, make_catalog, require_module, write_yaml
+from helpers import (HOSTILE, LDN, assert_every_footer_names, chromium, make_catalog, pdf_identity, raw_pages,
+                     require_module, write_yaml)
 
 ROOT = Path(__file__).resolve().parent.parent
 FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
@@ -67,12 +68,13 @@ def test_editing_one_review_changes_its_version_and_no_other(catalog_copy):
 
 def test_a_booklet_version_follows_its_reviews_not_its_paper(catalog_copy):
     from publisher.catalog.bundles import bundles
-    from publisher.versions import bundle_id, bundle_version
+    from publisher.paths import bundle_stem
+    from publisher.versions import bundle_version
 
     def booklets(**settings) -> dict[str, str]:
         loaded = load_catalog(catalog_copy)
         renderer = Renderer.create(loaded.site, **settings)
-        return {bundle_id(b): bundle_version(renderer, b.volumes[0]) for b in bundles(list(loaded.reviews))}
+        return {bundle_stem(b): bundle_version(renderer, b.volumes[0]) for b in bundles(list(loaded.reviews))}
 
     before = booklets()
     assert len(before) == 11 and before == booklets(paper="a4", duplex=True)
@@ -135,6 +137,41 @@ def test_every_fhir_file_validates_and_its_hash_is_the_pdf(records):
     assert bundle["type"] == "collection" and bundle["timestamp"] == "2026-01-01T00:00:00Z"
     assert [e["resource"] for e in bundle["entry"]] == [acne, gout]  # catalog order: conditions by slug
     assert all(e["fullUrl"].startswith("urn:uuid:") for e in bundle["entry"])
+
+
+def test_each_pdf_prints_on_every_page_the_version_its_xmp_and_fhir_name(records):
+    catalog, out = records
+    for data in documents(out).values():
+        pdf = (out / "fhir" / urlsplit(data["content"][0]["attachment"]["url"]).path).resolve()
+        document_id, version = pdf_identity(pdf)
+        assert (data["identifier"][0]["value"], data["masterIdentifier"]["value"]) == (
+            f"{document_id}--en", f"{document_id}--en|{version}")
+        assert_every_footer_names(pdf, document_id, version)
+        for page in raw_pages(pdf):  # beside the footer's publisher and page number, in that order
+            assert f"\nClinic A\n{document_id} · Version {version}\nPage " in page
+
+
+def test_editing_a_review_changes_the_version_its_pdfs_print_and_no_other(tmp_path):
+    catalog = make_catalog(tmp_path / "catalog", compounds={"ldn": LDN},
+                           conditions={"gout": {"name": "Gout", "specialist": "rheumatologist"},
+                                       "acne": {"name": "Acne", "specialist": "dermatologist"}},
+                           site={"publisher": "Clinic A", "edition_date": "2026-01-01"})
+    out = tmp_path / "out"
+
+    def identities() -> dict[str, tuple[str, str]]:
+        build(catalog, out, formats="pdf,booklet", jobs=1)
+        return {p.relative_to(out).as_posix(): pdf_identity(p) for p in sorted(out.rglob("*.pdf"))}
+
+    before = identities()
+    assert before["pdf/ldn/ldn--gout.pdf"][0] == "ldn--gout"
+    assert before["booklets/ldn--all-conditions.pdf"][0] == "ldn--all-conditions"
+    write_yaml(catalog / "reviews/ldn/gout.yaml", {"research_note": "One small trial reported no serious events."})
+    after = identities()
+    assert {path for path in before if before[path] != after[path]} == {
+        "pdf/ldn/ldn--gout.pdf", "booklets/ldn--all-conditions.pdf", "booklets/by-condition/all-compounds--gout.pdf"}
+    assert {path: i[0] for path, i in before.items()} == {path: i[0] for path, i in after.items()}  # the ids stay
+    for path, (document_id, version) in after.items():
+        assert_every_footer_names(out / path, document_id, version)
 
 
 def test_an_edited_review_replaces_its_previous_version(records, tmp_path):

@@ -189,5 +189,7 @@ def test_arabic_booklet_contents_put_page_numbers_left_of_the_entries(tmp_path):
     assert all(x < 100 for x, _ in numbered)  # the number starts the line at the left margin
     footer = subprocess.run(["pdftotext", "-f", "3", "-l", "3", "-layout", str(pdf), "-"],
                             capture_output=True, text=True, check=True).stdout.splitlines()
-    last = re.sub("[\u202a-\u202e]", "", [line for line in footer if line.strip()][-1])  # bidi marks
-    assert last.lstrip().startswith("صفحة")  # "Page 1 of N" at the left, the publisher at the right
+    *_, numbered_line, version_line = [re.sub("[\u202a-\u202e]", "", line) for line in footer if line.strip()]  # bidi marks
+    assert numbered_line.lstrip().startswith("صفحة")  # "Page 1 of N" at the left, the publisher at the right
+    # under the publisher, at the right: the booklet's id, then its version, read left to right
+    assert re.fullmatch(r" {40,}· all-compounds--liver-cancer\S+ 2026-11-01\.[0-9a-f]{8}", version_line), version_line

@@ -98,7 +98,7 @@ class Typesetter:
                 raise Refused(f"{review.key} is {held}: the desk prints only reviewed, current reviews "
                               "(start it with --allow-drafts to print drafts, marked as such)")
             renderer, output = self._renderer(made.settings)
-            pdf = output.pdf_bytes(renderer.handout(review, personal=personal))
+            pdf = output.handout_pdf(review, personal)
         return handout_name(made, review), pdf, made.settings
 
     def _held(self, review, today: dt.date) -> str | None:

@@ -20,7 +20,8 @@ from ..catalog.bundles import bundles
 from ..catalog.model import Review
 from ..render import Renderer, RenderSettings
 from ..resources import BOOKLET_CSS, style_files
-from ..paths import bundle_file, variant
+from ..paths import bundle_file, bundle_stem, variant
+from ..versions import bundle_version
 from .base import Output, Target
 from .pdf import Typesetter, brand_files
 
@@ -45,18 +46,19 @@ class BookletOutput(Output):
 
     def make(self, target: Target) -> bytes:
         volume = target.bundle
-        body = self.typesetter.layout(self.renderer.booklet_reviews(volume))
+        version = bundle_version(self.renderer, volume)
+        body = self.typesetter.layout(self.renderer.booklet_reviews(volume, version))
         starts = {entry.anchor: None for entry in volume.entries}
         for number, page in enumerate(body.pages, start=1):
             for anchor in page.anchors:
                 if anchor in starts and starts[anchor] is None:
                     starts[anchor] = number
-        front = self.typesetter.layout(self.renderer.booklet_front(volume, starts))
+        front = self.typesetter.layout(self.renderer.booklet_front(volume, starts, version))
         front_pages = list(front.pages)
         if self.renderer.duplex and len(front_pages) % 2:
             front_pages.append(self._blank)  # the first review must fall on a right-hand page
         booklet = front.copy(front_pages + body.pages)
-        return self.typesetter.pdf(booklet, finisher=_page_labels(len(front_pages)))
+        return self.typesetter.pdf(booklet, (bundle_stem(volume), version), _page_labels(len(front_pages)))
 
     @functools.cached_property
     def _blank(self):

@@ -7,14 +7,20 @@ import logging
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..catalog.model import Review
 from ..render import Renderer, RenderSettings
 from ..resources import FONTS, LAYOUTS, style_files
-from ..paths import review_file, variant
+from ..paths import document_id, review_file, variant
+from ..versions import handout_version
 from .base import Output, Target
 from .pdfa import PDFA_OPTIONS, claim_pdfua
 from .pdfua import PDFUA_OPTIONS, finish, one_annotation_per_link
+from .xmp import identify
+
+if TYPE_CHECKING:  # annotations only
+    from ..personal import Personal
 
 # WeasyPrint (and so the fetcher built on it) is imported only when something is laid out:
 # a build with nothing to render never pays for it.
@@ -164,15 +170,18 @@ class Typesetter:
         document = HTML(string=html, base_url=str(LAYOUTS / "handout.html.j2"), url_fetcher=self.fetcher)
         return document.render(stylesheets=self.stylesheets, font_config=self.font_config, **self.options)
 
-    def pdf(self, document, finisher=None) -> bytes:
+    def pdf(self, document, identity: tuple[str, str] | None = None, finisher=None) -> bytes:
         """The PDF of a laid-out document, made PDF/UA-1 (pdfua.py) and, archival, PDF/A-2a
-        (pdfa.py), then ``finisher`` run."""
+        (pdfa.py), its ``identity`` (document id, version: versions.py) in its XMP, then
+        ``finisher`` run."""
         one_annotation_per_link(document)
 
         def finish_all(document, pdf):
             finish(document, pdf)
             if self.archival:
                 claim_pdfua(document, pdf)
+            if identity:
+                identify(pdf, *identity)
             if finisher:
                 finisher(document, pdf)
 
@@ -197,7 +206,14 @@ class PdfOutput(Output):
         return [Target(review_file("pdf", r, named), r) for r in reviews]
 
     def make(self, target: Target) -> bytes:
-        return self.pdf_bytes(self.renderer.handout(target.review))
+        return self.handout_pdf(target.review)
 
-    def pdf_bytes(self, html: str) -> bytes:
-        return self.typesetter.pdf(self.typesetter.layout(html))
+    def handout_pdf(self, review: Review, personal: Personal | None = None) -> bytes:
+        """``review``'s handout, its document id and version (versions.py: the standard
+        handout's, whoever ``personal`` names) at the foot of every page and in its XMP."""
+        version = handout_version(self.renderer, review)
+        html = self.renderer.handout(review, personal=personal, version=version)
+        return self.pdf_bytes(html, (document_id(review), version))
+
+    def pdf_bytes(self, html: str, identity: tuple[str, str] | None = None) -> bytes:
+        return self.typesetter.pdf(self.typesetter.layout(html), identity)

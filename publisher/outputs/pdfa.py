@@ -14,6 +14,8 @@ JavaScript and unembedded fonts: WeasyPrint embeds every font and writes no scri
 
 from __future__ import annotations
 
+from .xmp import add_description
+
 PDFA_OPTIONS = {"pdf_variant": "pdf/a-2a"}
 
 # PDF/A-2, 6.6.2.3.1: a property outside the predefined schemas is valid only if its schema
@@ -39,8 +41,4 @@ PDFUA_CLAIM = (
 
 def claim_pdfua(document, pdf) -> None:
     """A WeasyPrint finisher: add the PDF/UA-1 claim to the PDF/A packet WeasyPrint wrote."""
-    stream = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
-    packet, = stream.stream
-    end = b"</rdf:RDF>"
-    assert packet.count(end) == 1 and b"pdfuaid" not in packet
-    stream.stream = [packet.replace(end, PDFUA_CLAIM + end)]
+    add_description(pdf, PDFUA_CLAIM)

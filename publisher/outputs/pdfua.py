@@ -7,6 +7,8 @@ Checked by ``outloud --fail-on error`` and ``qpdf --check`` (tests/test_pdfua.py
 
 from __future__ import annotations
 
+from .xmp import declare_language
+
 PDFUA_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
 PRINT = 4  # annotation flag bit 3: printed as shown; not hidden from readers
@@ -36,7 +38,7 @@ def finish(document, pdf) -> None:
     _describe_links(document)
     _page_furniture_as_artifacts(pdf)
     _without_empty_elements(pdf)
-    _declare_language(pdf, document.metadata.lang)
+    declare_language(pdf, document.metadata.lang)
 
 
 def _describe_links(document) -> None:
@@ -151,19 +153,3 @@ def _page_furniture_as_artifacts(pdf) -> None:
                 reference = orphan["P"]
                 orphan.clear()
         nums[2 * index + 1] = kept
-
-
-def _declare_language(pdf, lang: str | None) -> None:
-    """Add dc:language to the XMP packet WeasyPrint wrote (it writes only the catalog's /Lang)."""
-    from xml.sax.saxutils import escape
-
-    if not lang:
-        return
-    stream = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
-    packet, = stream.stream
-    end = b"</rdf:RDF>"
-    assert packet.count(end) == 1
-    language = (f'<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-                f"<dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>"
-                f"</rdf:Description>").encode()
-    stream.stream = [packet.replace(end, language + end)]
