@@ -81,7 +81,10 @@ def render(kind: str, times: int, css: str) -> None:
 
         typesetter = output.typesetter
         typesetter.stylesheets.append(CSS(string=css, font_config=typesetter.font_config))
+    from publisher.render import qr_svg
+
     for _ in range(1 + times):
+        qr_svg.cache_clear()  # a build makes each handout's QR code afresh: none carried over
         output.make(target)
 
 

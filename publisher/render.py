@@ -6,6 +6,7 @@ such as ``{{ 7*7 }}`` or ``<script>`` is printed as it is, never evaluated or ob
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
@@ -27,8 +28,11 @@ if TYPE_CHECKING:  # annotations only
     from .personal import Personal
 
 
+@functools.lru_cache(maxsize=32)
 def qr_svg(url: str) -> Markup:
-    """A vector QR code for ``url`` as inline SVG (segno; error correction M, quiet zone 4)."""
+    """A vector QR code for ``url`` as inline SVG (segno; error correction M, quiet zone 4).
+    Remembered: a handout is rendered twice, once for its version (versions.py), once to lay
+    out, and segno takes 20 M instructions a code (bench/README.md)."""
     import segno
 
     svg = segno.make(url, error="m").svg_inline(scale=1, border=4, omitsize=True, svgclass="qr-code",
