@@ -28,7 +28,7 @@ from publisher import __version__
 from publisher.cli import main
 
 from conftest import ROOT, copy_of
-from helpers import qpdf_check, require, tree_digests
+from helpers import pdf_identity, qpdf_check, require, tree_digests
 
 PASSWORD = "correct horse battery staple"
 CLINIC = "Test Clinic of Riverside"
@@ -335,17 +335,42 @@ def test_the_password_is_asked_for_on_a_terminal_and_not_echoed(pki, approved, t
 
 def test_verify_names_the_signer_the_edition_and_the_trust(signed, pki):
     handout, sums = signed / HANDOUT, signed / "SHA256SUMS"
+    document, version = pdf_identity(handout)
+    assert document == "low-dose-naltrexone--liver-cancer" and version.startswith(f"{EDITION}.")
     trusted = run("verify", "--trust", pki[0], handout, signed / "SHA256SUMS.p7s")
     assert trusted.exit_code == 0, trusted.output
     assert trusted.output.splitlines() == [
-        f"{handout}: unchanged since signed by {CLINIC}; certificate trusted (--trust); dated {EDITION}, "
-        f"sealed by publisher {__version__}",
+        f"{handout}: unchanged since signed by {CLINIC}; certificate trusted (--trust); {document} version "
+        f"{version}, dated {EDITION}, sealed by publisher {__version__}",
         f"{sums}: unchanged since signed by {CLINIC}; certificate trusted (--trust); dated {EDITION}",
         f"{sums}: all 46 listed files unchanged"]
     unchecked = run("verify", handout)
     assert unchecked.exit_code == 0
     assert unchecked.output == (f"{handout}: unchanged since signed by {CLINIC}; certificate not checked against a "
-                                f"trust root; dated {EDITION}, sealed by publisher {__version__}\n")
+                                f"trust root; {document} version {version}, dated {EDITION}, sealed by publisher "
+                                f"{__version__}\n")
+
+
+def test_verify_repeats_only_an_identity_written_as_publisher_writes_it():
+    """A signed file is anyone's: its XMP id and version are named only when they read as ours."""
+    from publisher.seal.verify import _identity
+
+    class Packet:
+        def __init__(self, data: bytes):
+            self.data = data
+
+        def get_object(self):
+            return self
+
+    def reader(packet: bytes | None):
+        return type("Reader", (), {"root": {"/Metadata": Packet(packet)} if packet is not None else {}})()
+
+    good = b"<xmpMM:DocumentID>ldn--gout</xmpMM:DocumentID><xmpMM:VersionID>2026-01-01.0123abcd</xmpMM:VersionID>"
+    assert _identity(reader(good)) == ("ldn--gout", "2026-01-01.0123abcd")
+    assert _identity(reader(good.replace(b"2026-01-01.", b""))) == ("ldn--gout", "0123abcd")  # an undated catalog
+    for bad in (good.replace(b"ldn--gout", b"&lt;script&gt;"), good.replace(b"ldn", "\u202eevil".encode()),
+                good.replace(b"0123abcd", b"0" * 100), good[:50], b"", None):
+        assert _identity(reader(bad)) is None, bad
 
 
 def test_verify_refuses_a_certificate_the_trust_root_did_not_issue(signed, tmp_path):

@@ -1,5 +1,5 @@
 """``publisher verify FILE…``: for each file, who signed it, whether it is unchanged since, and
-which catalog edition it is; for ``SHA256SUMS`` (or its ``.p7s``), its signature and then the
+which document, version and catalog edition it is; for ``SHA256SUMS`` (or its ``.p7s``), its signature and then the
 hash of every file it lists.
 
 pyHanko's validator checks the signatures, offline (nothing is fetched: no revocation check).
@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import PublisherError
 from ..paths import CHECKSUMS
+from ..versions import VERSION
 
 SUMS_LINE = re.compile(r"([0-9a-f]{64}) [ *](.+)")
 
@@ -135,15 +136,38 @@ def _who(certificate) -> str:
 
 
 def _dated(reader, signature) -> str:
-    """Which edition it is: the document's date (from the catalog, in its /Info) and the
-    publisher version that sealed it (the signature's /Prop_Build)."""
+    """Which edition it is: the document's id and version (its XMP: versions.py), its date
+    (from the catalog, in its /Info) and the publisher version that sealed it (the signature's
+    /Prop_Build)."""
     info = reader.trailer["/Info"] if "/Info" in reader.trailer else {}
     found = re.match(r"D:(\d{4})(\d{2})(\d{2})", str(info.get("/ModDate", "")))
     said = f"dated {found[1]}-{found[2]}-{found[3]}" if found else "undated"
+    if identity := _identity(reader):
+        said = f"{identity[0]} version {identity[1]}, {said}"
     app = signature.sig_object.get("/Prop_Build", {}).get("/App", {})
     if app.get("/Name") == "/publisher" and "/REx" in app:
         said += f", sealed by publisher {app['/REx']}"
     return said
+
+
+_XMP_MM = {name: re.compile(rf"<xmpMM:{name}>([^<]{{1,120}})</xmpMM:{name}>".encode()) for name in ("DocumentID", "VersionID")}
+_DOCUMENT_ID = re.compile(r"[a-z0-9]+(?:-{1,2}[a-z0-9]+)*")  # paths.document_id, bundle_stem
+
+
+def _identity(reader) -> tuple[str, str] | None:
+    """The document id and version the XMP packet names, when both read as publisher writes
+    them (the file is anyone's: nothing else of it is repeated)."""
+    try:
+        packet = reader.root["/Metadata"].get_object().data[:1 << 20]
+    except Exception:  # no packet, or a damaged one: no identity to give
+        return None
+    found = [pattern.search(packet) for pattern in _XMP_MM.values()]
+    if not all(found):
+        return None
+    document, version = (match[1].decode("ascii", "replace") for match in found)
+    if _DOCUMENT_ID.fullmatch(document) and VERSION.fullmatch(version):
+        return document, version
+    return None
 
 
 def _checksums(sums: Path, roots) -> list[Finding]:
