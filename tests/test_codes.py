@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from publisher.catalog import load_catalog
-from publisher.catalog.codes import SYSTEMS, by_uri_or_oid, verhoeff_valid
+from publisher.catalog.codes import SYSTEMS, verhoeff_valid
 from publisher.cli import main
 
 from conftest import ROOT
@@ -41,10 +41,12 @@ def test_verhoeff_catches_a_mistyped_or_swapped_digit():
     assert not verhoeff_valid("203082006") and not verhoeff_valid("230082005")
 
 
-def test_systems_are_found_by_fhir_uri_and_hl7_oid():
-    assert by_uri_or_oid("2.16.840.1.113883.6.90").key == "icd10cm"
-    assert by_uri_or_oid("http://www.nlm.nih.gov/research/umls/rxnorm").key == "rxnorm"
-    assert by_uri_or_oid("2.16.840.1.113883.6.96").key == "snomed" and by_uri_or_oid("urn:x") is None
+def test_systems_have_the_fhir_uris_and_hl7_oids_lookups_name_them_by():
+    by_oid = {s.oid: s.key for s in SYSTEMS.values()}
+    by_uri = {s.uri: s.key for s in SYSTEMS.values()}
+    assert len(by_oid) == len(by_uri) == len(SYSTEMS)  # lookup.js finds a system by either
+    assert (by_oid["2.16.840.1.113883.6.90"], by_oid["2.16.840.1.113883.6.96"]) == ("icd10cm", "snomed")
+    assert by_uri["http://www.nlm.nih.gov/research/umls/rxnorm"] == "rxnorm"
 
 
 def test_a_bad_code_is_reported_at_its_line_every_one_at_once(catalog_copy):

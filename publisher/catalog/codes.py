@@ -77,7 +77,3 @@ def codings(record):
     """Each code of a compound or condition, with its system: ``(CodeSystem, code)`` pairs."""
     return [(SYSTEMS[key], code) for key, found in record.codes for code in found]
 
-
-def by_uri_or_oid(system: str) -> CodeSystem | None:
-    """The code system a FHIR URI or an HL7 OID names."""
-    return next((s for s in SYSTEMS.values() if system in (s.uri, s.oid)), None)
