@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # annotations only
 def qr_svg(url: str) -> Markup:
     """A vector QR code for ``url`` as inline SVG (segno; error correction M, quiet zone 4).
     Remembered: a handout is rendered twice, once for its version (versions.py), once to lay
-    out, and segno takes 20 M instructions a code (bench/README.md)."""
+    out, and making and drawing a code takes about 45 M instructions (bench/README.md)."""
     import segno
 
     svg = segno.make(url, error="m").svg_inline(scale=1, border=4, omitsize=True, svgclass="qr-code",

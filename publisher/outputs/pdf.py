@@ -209,8 +209,9 @@ class PdfOutput(Output):
         return self.handout_pdf(target.review)
 
     def handout_pdf(self, review: Review, personal: Personal | None = None) -> bytes:
-        """``review``'s handout, its document id and version (versions.py: the standard
-        handout's, whoever ``personal`` names) at the foot of every page and in its XMP."""
+        """``review``'s handout, for ``personal``'s patient if given, its document id and
+        version (versions.py; a patient's copy has its standard handout's) at the foot of every
+        page and in its XMP."""
         version = handout_version(self.renderer, review)
         html = self.renderer.handout(review, personal=personal, version=version)
         return self.pdf_bytes(html, (document_id(review), version))

@@ -1,6 +1,6 @@
 """``publisher verify FILE…``: for each file, who signed it, whether it is unchanged since, and
-which document, version and catalog edition it is; for ``SHA256SUMS`` (or its ``.p7s``), its signature and then the
-hash of every file it lists.
+which document, version and catalog edition it is; for ``SHA256SUMS`` (or its ``.p7s``), its
+signature and then the hash of every file it lists.
 
 pyHanko's validator checks the signatures, offline (nothing is fetched: no revocation check).
 With ``--trust CA.pem`` the signer's certificate must chain to one of its certificates; without,
