@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # annotations only
     from .personal import Personal
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=64)  # a booklet volume's 50 reviews, each rendered twice
 def qr_svg(url: str) -> Markup:
     """A vector QR code for ``url`` as inline SVG (segno; error correction M, quiet zone 4).
     Remembered: a handout is rendered twice, once for its version (versions.py), once to lay

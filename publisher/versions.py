@@ -17,6 +17,11 @@ file but not the content. The large-print edition says the same words: the same 
 renditions of one version), as is a handout on A4 and on letter. A template edit that only
 moves markup keeps every version.
 
+A booklet's content is its front matter and its reviews, each printed as its handout is: its
+version hashes its front matter's text and its handouts' versions (``bundle_version``), so the
+portal and the zips can name it from the handouts' DocumentReferences and one front page's
+render, and agree with what the booklet prints.
+
 Every PDF prints its id and version at the foot of every page and names them in its XMP
 (``xmpMM:DocumentID``, ``xmpMM:VersionID``: outputs/xmp.py); the version is worked out from the
 page rendered without them, so the line is not part of what it hashes. A patient's copy
@@ -37,6 +42,7 @@ import datetime as dt
 import hashlib
 import html
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only
@@ -83,9 +89,17 @@ def handout_version(renderer: Renderer, review: Review) -> str:
     return version(review_date(review, renderer.site), content_hash(content_text(renderer.handout(review))))
 
 
-def bundle_version(renderer: Renderer, volume: Volume) -> str:
-    """A booklet volume's version: its edition date, and the hash of its front matter (page
-    numbers left out: they follow the paper) and its reviews as the booklet prints them."""
+def bundle_version(renderer: Renderer, volume: Volume, known: Mapping[str, str | None] | None = None) -> str | None:
+    """A booklet volume's version: its edition date, and the hash of its front matter's text
+    (page numbers left out: they follow the paper) and of its reviews' versions, in order. A
+    booklet prints each review as its handout does (the same partial, handout-body.html.j2), so
+    this changes exactly when its front matter or one of its handouts does. ``known``: the
+    handouts' versions by review key, as the portal and the zips read them from the FHIR
+    records, None where a record is missing (then so is the booklet's); else each handout's
+    is worked out here."""
+    found = [known.get(e.review.key) if known is not None else handout_version(renderer, e.review)
+             for e in volume.entries]
+    if None in found:
+        return None
     front = renderer.booklet_front(volume, {entry.anchor: 0 for entry in volume.entries})
-    text = content_text(front) + "\n" + content_text(renderer.booklet_reviews(volume))
-    return version(volume.edition_date(renderer.site), content_hash(text))
+    return version(volume.edition_date(renderer.site), content_hash("\n".join([content_text(front), *found])))

@@ -30,7 +30,7 @@ from publisher.paths import booklet_files, bundle_file, bundle_files, review_pat
 from publisher.pipeline.workers import time_limit
 from publisher.render import Renderer
 
-from helpers import LDN, make_catalog, pdf_pages, qpdf_check, require, squash
+from helpers import LDN, make_catalog, pdf_identity, pdf_pages, qpdf_check, require, squash
 from test_booklet import Expected, check_booklet, expected_entry
 
 PUBLISHER = "Cedar Press"
@@ -185,7 +185,8 @@ def test_portal_zip_feed_and_checksums_list_every_volume(volumes_site, two_per_v
     assert [(href, text) for href, text, _ in links] == [
         (p, f"Booklet, volume {n} of 3 (PDF)") for n, p in enumerate(paths, start=1)]
     assert links[0][2].startswith("Compound Alpha (ALP) to Compound Bravo (BRA) · ")
-    assert re.fullmatch(r"Compound Echo \(ECH\) · \d+ pages, \d+ KB", links[2][2])
+    assert re.fullmatch(r"Compound Echo \(ECH\) · \d+ pages, \d+ KB · Version 2026-11-01\.[0-9a-f]{8}", links[2][2])
+    assert len({meta.rpartition(" · ")[2] for _, _, meta in links}) == 3  # each volume a version of its own
     assert "Booklet (PDF)" in (volumes_site / "conditions/gout.html").read_text(encoding="utf-8")
 
     bundle = next(b for b in json.loads((volumes_site / "catalog.json").read_text())["bundles"] if b["slug"] == "liver-cancer")
@@ -194,6 +195,7 @@ def test_portal_zip_feed_and_checksums_list_every_volume(volumes_site, two_per_v
     for described in bundle["files"]["booklet_volumes"]:
         data = (volumes_site / described["path"]).read_bytes()
         assert described["size"] == len(data) and described["sha256"] == hashlib.sha256(data).hexdigest()
+        assert (described["id"], described["version"]) == pdf_identity(volumes_site / described["path"])  # its own
     assert bundle["files"]["epub"]["path"] == "epub/by-condition/all-compounds--liver-cancer.epub"  # one EPUB
     assert not list((volumes_site / "epub").rglob("*volume*"))
 

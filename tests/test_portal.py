@@ -77,7 +77,8 @@ def test_a_condition_page_has_a_card_per_review_with_its_facts(shipped):
     for review in catalog.reviews:
         assert f"Is Low-Dose Naltrexone (LDN) Safe for {review.condition.name} Patients?" in text
     assert text.count(" pages, ") == 10 + 1  # every handout and the booklet: page count and size
-    assert re.search(r"Booklet \(PDF\) \d+ pages, \d+ KB Ebook \(EPUB\) \d+ KB All files \(zip\) \d+ KB", text)
+    assert re.search(r"Booklet \(PDF\) \d+ pages, \d+ KB · Version 2026-11-01\.[0-9a-f]{8} Ebook \(EPUB\) \d+ KB "
+                     r"All files \(zip\) \d+ KB", text)
     # a page of 2,000 cards must not fetch 2,000 previews at once (findings 2, #11): the cards'
     # previews load as they scroll into view, the booklet's cover at the top at once
     images = re.findall(r"<img [^>]*>", (shipped / "compounds/low-dose-naltrexone.html").read_text())

@@ -83,6 +83,18 @@ def test_a_booklet_version_follows_its_reviews_not_its_paper(catalog_copy):
     assert changed == {"low-dose-naltrexone--all-conditions", "all-compounds--psoriasis"}
 
 
+def test_a_booklet_has_no_version_while_a_handout_record_is_missing():
+    loaded = load_catalog(ROOT / "catalog")
+    renderer = Renderer.create(loaded.site)
+    from publisher.catalog.bundles import bundles
+    from publisher.versions import bundle_version
+
+    volume = next(b for b in bundles(list(loaded.reviews)) if b.slug == "liver-cancer").volumes[0]
+    known = {e.review.key: handout_version(renderer, e.review) for e in volume.entries}
+    assert bundle_version(renderer, volume, known) == bundle_version(renderer, volume)  # read or worked out: one version
+    assert bundle_version(renderer, volume, {}) is None
+
+
 def test_the_content_hashed_is_what_the_page_says():
     page = ('<html><head><title>x</title><style>p { color: red }</style></head><body class="a">'
             '<div class="masthead" data-page-word="Page">Hi&nbsp;there</div><script>var x = 1;</script>'
@@ -280,11 +292,22 @@ def test_versions_are_in_catalog_json_zip_manifests_cards_and_json_ld(shipped):
     catalog = json.loads((shipped / "catalog.json").read_text(encoding="utf-8"))
     assert {r["id"]: r["version"] for r in catalog["reviews"]} == by_id
     with zipfile.ZipFile(shipped / "downloads/all-compounds--liver-cancer.zip") as archive:
-        (entry,) = [f for f in json.loads(archive.read("manifest.json"))["files"] if "id" in f]
+        (entry,) = [f for f in json.loads(archive.read("manifest.json"))["files"] if "condition" in f]  # the handout
         assert not [name for name in archive.namelist() if name.endswith(".json") and name != "manifest.json"]
     assert entry["version"] == by_id[entry["id"]] == by_id["low-dose-naltrexone--liver-cancer"]
     page = (shipped / "conditions/liver-cancer.html").read_text(encoding="utf-8")
     assert f'<p class="version">Version {entry["version"]}</p>' in page
+    # each booklet: the id and version its PDF prints and names in XMP, in catalog.json, its zip's
+    # manifest and beside its link
+    for found in catalog["bundles"]:
+        booklet = found["files"]["booklet"]
+        document, version = pdf_identity(shipped / booklet["path"])
+        assert (booklet["id"], booklet["version"]) == (document, version) == (Path(booklet["path"]).stem, version)
+        with zipfile.ZipFile(shipped / found["files"]["zip"]["path"]) as archive:
+            listed = json.loads(archive.read("manifest.json"))["files"]
+        assert [(f["id"], f["version"]) for f in listed if f["name"] == Path(booklet["path"]).name] == [(document, version)]
+        listing = (shipped / f"{found['kind']}s/{found['slug']}.html").read_text(encoding="utf-8")
+        assert f" · Version {version}</span></li>" in listing
     (data,) = ld_json(page)
     assert data["@type"] == "MedicalWebPage" and data["url"] == "https://insightswarm.ai/conditions/liver-cancer.html"
     assert [a["@type"] for a in data["about"]] == ["MedicalCondition", "Drug"]

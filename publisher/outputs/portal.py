@@ -8,7 +8,7 @@ they hold each handout's version), zip bundles (zips.py, from the PDFs and EPUBs
 pages, feed, index and code lookup here that list them all. Only the standard edition has a portal; its pages
 link the large-print files when built, and the same page in the other languages that have it.
 Each compound's and condition's page carries schema.org JSON-LD (jsonld.py), each card the
-handout's version.
+handout's version, each booklet link the booklet's.
 """
 
 from __future__ import annotations
@@ -24,15 +24,15 @@ from ..catalog.bundles import Bundle, bundles, edition_date
 from ..catalog.model import Review, Site
 from ..fhir import version_of
 from ..i18n.wording import autonym, is_rtl, plural_categories, plural_rule
-from ..paths import (FHIR, PORTAL_ASSETS, bundle_files, fhir_document_file, handout_files, is_large_print, is_source,
-                     language_folder, variant, wording_folder)
+from ..paths import (FHIR, PORTAL_ASSETS, booklet_files, bundle_files, fhir_document_file, handout_files, is_large_print,
+                     is_source, language_folder, variant, wording_folder)
 from ..render import RenderSettings
 from ..resources import STYLES
 from ..version import __version__
 from . import lookup
 from .base import NO_DATE, DerivedOutput, Source, Target
 from .jsonld import medical_web_page
-from .zips import review_facts
+from .zips import booklet_facts, review_facts
 
 # copied into the portal's assets folder
 PORTAL_FILES = (STYLES / "portal.css", STYLES / "portal.js", STYLES / "lookup.js")
@@ -47,7 +47,7 @@ class PortalOutput(DerivedOutput):
 
     name = "portal"
     templates = ("portal/index.html.j2", "portal/bundle.html.j2", "portal/opds.xml.j2", "portal/sitemap.xml.j2",
-                 "portal/lookup.html.j2")
+                 "portal/lookup.html.j2", "booklet-front.html.j2")  # a booklet's version hashes its front matter
     links_languages = True  # each page links itself in the other languages (the plan says which: alternates.py)
 
     @staticmethod
@@ -100,7 +100,15 @@ class PortalOutput(DerivedOutput):
             handout=functools.partial(handout_files, language=language),
             record=functools.partial(fhir_document_file, settings=self.renderer),
             bundle=functools.partial(bundle_files, language=language), lookup=found,
+            booklets=self._booklets(target.bundle, _Files(target.inputs)) if target.bundle else {},
             structured=self._structured(target)).encode("utf-8")
+
+    def _booklets(self, bundle: Bundle, files: _Files) -> dict[str, dict]:
+        """Each booklet file of ``bundle`` the folder has: its id and version (zips.booklet_facts),
+        from its handouts' versions (their DocumentReferences)."""
+        versions = {e.review.key: files.version(fhir_document_file(e.review, self.renderer)) for e in bundle.entries}
+        return {path: booklet_facts(self.renderer, volume, versions)
+                for path, volume in zip(booklet_files(bundle, variant(self.renderer)), bundle.volumes) if files.has(path)}
 
     def _structured(self, target: Target) -> dict | None:
         """A compound's or condition's page as schema.org's MedicalWebPage (jsonld.py)."""
@@ -124,7 +132,8 @@ class PortalOutput(DerivedOutput):
                                                        "fhir": fhir_document_file(r, self.renderer)})}
                             for r in reviews],
                 "bundles": [{"kind": b.kind, "slug": b.slug, "title": self.renderer.phrase("booklet_title", b),
-                             "files": files.described(bundle_files(b, language))} for b in target.group]}
+                             "files": files.described(bundle_files(b, language), self._booklets(b, files))}
+                            for b in target.group]}
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -206,19 +215,21 @@ class _Files:
         finally:
             document.close()
 
-    def described(self, paths: dict[str, str | list[str]]) -> dict:
-        """Each file there, by kind: its path, size and SHA-256; a booklet in several volumes
-        as ``<kind>_volumes``, a list (``bundle_files`` gives a booklet as its volumes' paths)."""
+    def described(self, paths: dict[str, str | list[str]], facts: dict[str, dict] | None = None) -> dict:
+        """Each file there, by kind: its path, size and SHA-256, and its ``facts`` if any (a
+        booklet's id and version); a booklet in several volumes as ``<kind>_volumes``, a list
+        (``bundle_files`` gives a booklet as its volumes' paths)."""
+        facts = facts or {}
         made = {}
         for kind, found in paths.items():
             if isinstance(found, list) and len(found) > 1:
-                kind, found = f"{kind}_volumes", [self._described(path) for path in found if path in self.inputs]
+                kind, found = f"{kind}_volumes", [self._described(path, facts) for path in found if path in self.inputs]
             else:
                 path = found[0] if isinstance(found, list) else found
-                found = self._described(path) if path in self.inputs else None
+                found = self._described(path, facts) if path in self.inputs else None
             if found:
                 made[kind] = found
         return made
 
-    def _described(self, path: str) -> dict:
-        return {"path": path, "size": self.inputs[path].size, "sha256": self.inputs[path].sha256}
+    def _described(self, path: str, facts: dict[str, dict]) -> dict:
+        return {"path": path, "size": self.inputs[path].size, "sha256": self.inputs[path].sha256, **facts.get(path, {})}

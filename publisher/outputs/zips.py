@@ -1,7 +1,7 @@
 """The portal's downloads: one zip per bundle, holding its handout PDFs, booklet (every
 volume) and EPUB, ``manifest.json`` and ``README.txt`` (a derived output). The manifest gives
-each handout's document id and version, read from its FHIR DocumentReference (also a source,
-not in the zip)."""
+each handout's and booklet's document id and version, from the handouts' FHIR
+DocumentReferences (also sources, not in the zip)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from markupsafe import Markup
 from ..catalog.bundles import Volume, bundles, edition_date
 from ..catalog.model import Review
 from ..fhir import version_of
-from ..paths import FHIR, booklet_files, bundle_files, document_id, fhir_document_file, handout_files, variant
+from ..paths import (FHIR, booklet_files, bundle_files, bundle_stem, document_id, fhir_document_file, handout_files,
+                     variant)
 from ..render import RenderSettings
 from ..version import __version__
+from ..versions import bundle_version
 from .base import NO_DATE, DerivedOutput, Target
 
 
@@ -28,7 +30,7 @@ class ZipsOutput(DerivedOutput):
     whole selection)."""
 
     name = "zips"
-    templates = ("portal/readme.txt.j2",)
+    templates = ("portal/readme.txt.j2", "booklet-front.html.j2")  # a booklet's version hashes its front matter
 
     @staticmethod
     def targets(reviews: list[Review], settings: RenderSettings) -> list[Target]:
@@ -46,9 +48,9 @@ class ZipsOutput(DerivedOutput):
         bundle, site, language = target.bundle, self.renderer.site, variant(self.renderer)
         date = target.date or NO_DATE  # no date anywhere in the catalog: the zip format's first day
         reviews = {handout_files(e.review, language)["pdf"]: e.review for e in bundle.entries}
-        versions = {path: version_of(getattr(target.inputs.get(fhir_document_file(review, self.renderer)), "data", None))
-                    for path, review in reviews.items()}
-        volumes = dict(zip(booklet_files(bundle, language), bundle.volumes)) if len(bundle.volumes) > 1 else {}
+        versions = {review.key: version_of(getattr(target.inputs.get(fhir_document_file(review, self.renderer)),
+                                                   "data", None)) for review in reviews.values()}
+        booklets = dict(zip(booklet_files(bundle, language), bundle.volumes))
         files = [(Path(path).name, path, source) for path, source in target.inputs.items()
                  if not path.startswith(f"{FHIR}/")]
         manifest = {
@@ -56,13 +58,13 @@ class ZipsOutput(DerivedOutput):
             "edition_date": site.edition_date.isoformat() if site.edition_date else None,
             "generator": f"publisher {__version__}",
             "files": [{"name": name, "size": source.size, "sha256": source.sha256,
-                       **(review_facts(reviews[path], versions[path]) if path in reviews else {}),
-                       **(volume_facts(volumes[path]) if path in volumes else {})}
+                       **(review_facts(reviews[path], versions[reviews[path].key]) if path in reviews else {}),
+                       **(booklet_facts(self.renderer, booklets[path], versions) if path in booklets else {})}
                       for name, path, source in files]}
         readme = Markup(self.renderer.env.get_template("portal/readme.txt.j2").render(
             site=site, brand=self.renderer.brand, paper=self.renderer.paper, booklet=bundle,
             files=[name for name, _, _ in files],
-            volumes=[(name, volumes[path]) for name, path, _ in files if path in volumes])).unescape()
+            volumes=[(name, booklets[path]) for name, path, _ in files if path in booklets and len(booklets) > 1])).unescape()
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as archive:
             entries = [("README.txt", readme.encode("utf-8"), zipfile.ZIP_DEFLATED),
@@ -76,11 +78,15 @@ class ZipsOutput(DerivedOutput):
         return out.getvalue()
 
 
-def volume_facts(volume: Volume) -> dict:
-    """Which volume of the booklet a file is, and the reviews it holds (first and last, by
-    their contents labels)."""
-    return {"volume": {"number": volume.number, "of": volume.of,
-                       "first": volume.entries[0].label, "last": volume.entries[-1].label}}
+def booklet_facts(renderer, volume: Volume, versions: dict[str, str | None]) -> dict:
+    """A booklet's (or one volume's) facts for machines: its document id and version
+    (versions.py, from its handouts' ``versions`` by review key), and in a booklet of several,
+    which volume it is and the reviews it holds (first and last, by their contents labels)."""
+    facts = {"id": bundle_stem(volume), "version": bundle_version(renderer, volume, versions)}
+    if volume.of > 1:
+        facts["volume"] = {"number": volume.number, "of": volume.of,
+                           "first": volume.entries[0].label, "last": volume.entries[-1].label}
+    return facts
 
 
 def review_facts(review: Review, version: str | None) -> dict:
