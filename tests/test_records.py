@@ -237,6 +237,9 @@ def test_handout_record_is_a_communication_naming_the_version_given(records, tmp
         c for concept in record["category"] for c in concept["coding"]]
     given = record["payload"][0]["contentReference"]["identifier"]
     assert given == documents(out)["ldn--gout--en.json"]["masterIdentifier"]  # the version the build describes
+    document, version = pdf_identity(tmp_path / "p.pdf")  # and the patient's copy prints
+    assert given["value"] == f"{document}--en|{version}"
+    assert_every_footer_names(tmp_path / "p.pdf", document, version)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["given.json", "p.pdf"]
 
 
