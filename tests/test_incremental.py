@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -200,6 +201,8 @@ def test_a_killed_worker_leaves_no_partial_file_and_the_next_build_finishes(tmp_
     monkeypatch.setattr(PdfOutput, "make", dies_on_gout)  # workers are forked, so they see it
     with pytest.raises(PublisherError, match="worker process stopped before finishing"):
         build(catalog, out, formats="pdf", jobs=2)
+    # every worker gone before the build returns: one still stopping shares the folder's lock
+    assert multiprocessing.active_children() == []
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     for pdf in out.rglob("*.pdf"):
         assert len(PdfReader(pdf).pages) >= 2  # whole, not truncated

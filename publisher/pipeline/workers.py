@@ -33,6 +33,7 @@ WORKER_DIED = ("a worker process stopped before finishing (killed, or out of mem
                "finished outputs are kept: run the build again to complete it")
 WORKERS_WAIT = 30  # seconds a build waits for a Dask scheduler to have a worker, before and during
 CONNECT_WAIT = 10  # seconds to reach a --scheduler before saying it cannot be reached
+STOP_WAIT = 5  # seconds a stopped worker has to end (it is then killed)
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -203,8 +204,16 @@ class Pool:
     def __exit__(self, *exc) -> None:
         if isinstance(self.executor, ProcessPoolExecutor):
             if exc[0] is not None:  # interrupted or failed: stop the workers now, not after their chunk
-                for process in list((self.executor._processes or {}).values()):
+                processes = list((self.executor._processes or {}).values())
+                for process in processes:
                     process.terminate()
+                # ... and see them gone: a forked worker shares the output folder's lock, so one
+                # still stopping would hold it, and a build started right after would be refused
+                for process in processes:
+                    process.join(STOP_WAIT)
+                    if process.is_alive():
+                        process.kill()
+                        process.join(STOP_WAIT)
             self.executor.shutdown(wait=exc[0] is None, cancel_futures=True)
         elif self.executor is not None:
             self.executor.shutdown(wait=exc[0] is None)
