@@ -21,7 +21,7 @@ from .i18n.wording import is_rtl, long_date, script_fonts, script_of, template_t
 from .options import PAPER_SIZES
 from .paths import bundle_stem, document_id
 from .resources import LAYOUTS
-from .running_head import running_head
+from .running_head import fits_one_line, running_head
 from .versions import review_date
 
 if TYPE_CHECKING:  # annotations only
@@ -87,6 +87,8 @@ class Renderer(RenderSettings):
         self.env.globals.update(rtl=is_rtl(language), fonts=script_fonts(language), script=script_of(language))
         self.env.globals["page_head"] = lambda review: running_head(review, self.paper, self.large_print,
                                                                     script_of(language))
+        self.env.globals["fits_one_line"] = lambda text: fits_one_line(text, self.paper, self.large_print,
+                                                                       script_of(language))
 
     @classmethod
     def create(cls, site: Site, paper: str | None = None, duplex: bool = False,

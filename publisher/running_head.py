@@ -42,6 +42,13 @@ def running_head(review: Review, paper: str, large_print: bool, script: str | No
     return fit(compound, review.condition.name, lambda text: width(text, stack, size) <= room)
 
 
+def fits_one_line(text: str, paper: str, large_print: bool, script: str | None) -> bool:
+    """Whether ``text`` fits one line of the page's margin boxes (measured at the running head's
+    size): the footer's document id, which large print gives a line of its own."""
+    size, margin = BOX[large_print]
+    return width(text, faces_for(script, 400), size) <= (PAPER_WIDTH[paper] - 2 * margin) * 72 * SLACK
+
+
 def fit(compound: str, condition: str, fits) -> str:
     """``compound · condition``, its longer part cut a word at a time until ``fits(text)`` and
     the whole has at most ``MAX_WORDS`` words."""

@@ -172,13 +172,14 @@ def pdf_identity(path: Path) -> tuple[str, str]:
 
 def assert_every_footer_names(path: Path, document_id: str, version: str) -> None:
     """Each page of the PDF at ``path`` that prints anything has ``document_id`` and ``version``
-    among its last four lines (its footer, in any direction: pdftotext reads margin boxes last),
-    each once on the page and nowhere in its body."""
+    among its last five lines (its footer, in any direction: pdftotext reads margin boxes last;
+    a long id broken after a hyphen joined again), each once on the page and nowhere in its body."""
     pages = [page for page in raw_pages(path) if page.strip()]
     assert pages, path
     for number, page in enumerate(pages, start=1):
         lines = [line for line in re.sub("[\u202a-\u202e\u2066-\u2069]", "", page).splitlines() if line.strip()]
-        footer = "\n".join(lines[-4:])
+        footer = re.sub(r"-\n", "-", "\n".join(lines[-5:]))
+        page = re.sub(r"-\n", "-", page)
         for said in (document_id, version):
             alone = re.compile(rf"(?<![\w/.-]){re.escape(said)}(?![\w/.-])")  # not in a link's path
             assert alone.search(footer), (path.name, number, said, footer)

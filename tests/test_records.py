@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import json
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -184,6 +185,26 @@ def test_editing_a_review_changes_the_version_its_pdfs_print_and_no_other(tmp_pa
     assert {path: i[0] for path, i in before.items()} == {path: i[0] for path, i in after.items()}  # the ids stay
     for path, (document_id, version) in after.items():
         assert_every_footer_names(out / path, document_id, version)
+
+
+def test_the_longest_document_id_keeps_its_large_print_foot_on_the_paper(tmp_path):
+    """Two 40-character slugs: at 18 pt the id takes two lines, and the foot grows to hold them:
+    its last line as far from the paper's edge as a short id's, a quarter inch or more."""
+    compound, condition = "abcdefghij-klmnopqrst-uvwxyzabcd-efghijk", "chronic-inflammatory-demyelinating-polyn"
+    catalog = make_catalog(tmp_path / "catalog", compounds={compound: LDN, "ldn": LDN},
+                           conditions={condition: {"name": "CIDP", "specialist": "neurologist"}},
+                           site={"publisher": "Clinic A", "edition_date": "2026-01-01"})
+    out = tmp_path / "out"
+    build(catalog, out, formats="pdf", edition="large-print", jobs=1)
+    lowest = {}
+    for path in sorted(out.rglob("*.pdf")):
+        document, version = pdf_identity(path)
+        assert_every_footer_names(path, document, version)
+        boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', boxes)[1])
+        lowest[document] = height - max(float(y) for y in re.findall(r'<word [^>]*yMax="([\d.]+)"', boxes))
+    assert len(lowest) == 2 and min(lowest.values()) >= 0.25 * 72, lowest  # points between text and edge
+    assert abs(lowest[f"{compound}--{condition}"] - lowest["ldn--" + condition]) < 1, lowest
 
 
 def test_an_edited_review_replaces_its_previous_version(records, tmp_path):
