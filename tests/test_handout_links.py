@@ -132,6 +132,7 @@ def test_large_print_alone_writes_no_portal_and_links_only_its_pdf(orders):
     assert dangling(out / LARGE_HANDOUT) == []
 
 
+@pytest.mark.slow  # both editions built in turn
 def test_the_large_print_build_plans_the_standard_portal_it_changes(tmp_path):
     out = tmp_path / "out"
     build(CATALOG, out, **ONE)
@@ -213,6 +214,7 @@ def test_a_handout_with_nothing_to_link_has_no_header_until_its_pdf_is_built(tmp
     assert build(catalog, out, formats="pdf", jobs=1).built == []
 
 
+@pytest.mark.slow  # both editions built in turn
 def test_a_handout_out_of_date_for_other_reasons_is_left_to_its_own_edition(tmp_path):
     """A large-print build relinks the standard handouts that were up to date; one whose review
     changed since is the standard build's to make, from the new text, not this build's."""

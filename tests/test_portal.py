@@ -203,6 +203,7 @@ def test_editing_one_condition_remakes_exactly_what_lists_it(shipped, tmp_path):
     assert again.pop("relatesTo")[0]["code"] == "replaces" and again == json.loads((clean / record).read_text())
 
 
+@pytest.mark.slow  # both editions built in turn
 def test_large_print_files_are_linked_when_built(tmp_path):
     out = tmp_path / "out"
     build(ROOT / "catalog", out, formats="pdf,booklet", conditions=["liver-cancer"], edition="large-print", jobs=2)

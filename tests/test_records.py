@@ -187,6 +187,7 @@ def test_editing_a_review_changes_the_version_its_pdfs_print_and_no_other(tmp_pa
         assert_every_footer_names(out / path, document_id, version)
 
 
+@pytest.mark.slow
 def test_the_longest_document_id_keeps_its_large_print_foot_on_the_paper(tmp_path):
     """Two 40-character slugs: at 18 pt the id takes two lines, and the foot grows to hold them:
     its last line as far from the paper's edge as a short id's, a quarter inch or more."""
