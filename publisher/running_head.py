@@ -35,8 +35,7 @@ SLACK = 0.97  # HarfBuzz here and Pango in WeasyPrint shape alike; kerning and r
 def running_head(review: Review, paper: str, large_print: bool, script: str | None) -> str:
     """The head of ``review``'s pages after the first, fitted to one line of its edition, paper
     and script (``script``: ``zh``, ``ar`` or None for Latin). Draft pages set it in bold."""
-    size, margin = BOX[large_print]
-    room = (PAPER_WIDTH[paper] - 2 * margin) * 72 * SLACK
+    size, room = _line(paper, large_print)
     stack = faces_for(script, 700 if review.is_draft else 400)
     compound = review.compound.short_name or review.compound.name
     return fit(compound, review.condition.name, lambda text: width(text, stack, size) <= room)
@@ -45,8 +44,14 @@ def running_head(review: Review, paper: str, large_print: bool, script: str | No
 def fits_one_line(text: str, paper: str, large_print: bool, script: str | None) -> bool:
     """Whether ``text`` fits one line of the page's margin boxes (measured at the running head's
     size): the footer's document id, which large print gives a line of its own."""
+    size, room = _line(paper, large_print)
+    return width(text, faces_for(script, 400), size) <= room
+
+
+def _line(paper: str, large_print: bool) -> tuple[float, float]:
+    """A margin box line's font size and the width it may fill, in points."""
     size, margin = BOX[large_print]
-    return width(text, faces_for(script, 400), size) <= (PAPER_WIDTH[paper] - 2 * margin) * 72 * SLACK
+    return size, (PAPER_WIDTH[paper] - 2 * margin) * 72 * SLACK
 
 
 def fit(compound: str, condition: str, fits) -> str:

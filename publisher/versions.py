@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # annotations only
 
 HASH_LENGTH = 8  # hex digits: 32 bits tell one document's versions apart
 VERSION = re.compile(rf"(?:\d{{4}}-\d{{2}}-\d{{2}}\.)?[0-9a-f]{{{HASH_LENGTH}}}")  # what version() writes
+DOCUMENT_ID = re.compile(r"[a-z0-9]+(?:-{1,2}[a-z0-9]+)*")  # what paths.document_id and bundle_stem write
 _UNSAID = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
 # Attributes whose words a reader gets: alternative text, accessible names, the data- words

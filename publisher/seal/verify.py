@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import PublisherError
 from ..paths import CHECKSUMS
-from ..versions import VERSION
+from ..versions import DOCUMENT_ID, VERSION
 
 SUMS_LINE = re.compile(r"([0-9a-f]{64}) [ *](.+)")
 
@@ -151,7 +151,6 @@ def _dated(reader, signature) -> str:
 
 
 _XMP_MM = {name: re.compile(rf"<xmpMM:{name}>([^<]{{1,120}})</xmpMM:{name}>".encode()) for name in ("DocumentID", "VersionID")}
-_DOCUMENT_ID = re.compile(r"[a-z0-9]+(?:-{1,2}[a-z0-9]+)*")  # paths.document_id, bundle_stem
 
 
 def _identity(reader) -> tuple[str, str] | None:
@@ -165,7 +164,7 @@ def _identity(reader) -> tuple[str, str] | None:
     if not all(found):
         return None
     document, version = (match[1].decode("ascii", "replace") for match in found)
-    if _DOCUMENT_ID.fullmatch(document) and VERSION.fullmatch(version):
+    if DOCUMENT_ID.fullmatch(document) and VERSION.fullmatch(version):
         return document, version
     return None
 
