@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -355,9 +356,10 @@ def test_verify_repeats_only_an_identity_written_as_publisher_writes_it():
     """A signed file is anyone's: its XMP id and version are named only when they read as ours."""
     from publisher.seal.verify import _identity
 
-    class Packet:
+    class Packet(dict):  # a metadata stream as pyHanko reads it, written uncompressed
         def __init__(self, data: bytes):
-            self.data = data
+            super().__init__()
+            self.encoded_data = data
 
         def get_object(self):
             return self
@@ -368,6 +370,9 @@ def test_verify_repeats_only_an_identity_written_as_publisher_writes_it():
     good = b"<xmpMM:DocumentID>ldn--gout</xmpMM:DocumentID><xmpMM:VersionID>2026-01-01.0123abcd</xmpMM:VersionID>"
     assert _identity(reader(good)) == ("ldn--gout", "2026-01-01.0123abcd")
     assert _identity(reader(good.replace(b"2026-01-01.", b""))) == ("ldn--gout", "0123abcd")  # an undated catalog
+    bomb = Packet(zlib.compress(b" " * (200 << 20)))  # 200 MB of spaces: inflated no further than 1 MB
+    bomb["/Filter"] = "/FlateDecode"
+    assert _identity(type("Reader", (), {"root": {"/Metadata": bomb}})()) is None
     for bad in (good.replace(b"ldn--gout", b"&lt;script&gt;"), good.replace(b"ldn", "\u202eevil".encode()),
                 good.replace(b"0123abcd", b"0" * 100), good[:50], b"", None):
         assert _identity(reader(bad)) is None, bad

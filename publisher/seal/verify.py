@@ -17,6 +17,7 @@ import hashlib
 import io
 import logging
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,6 +151,7 @@ def _dated(reader, signature) -> str:
     return said
 
 
+XMP_MAX = 1 << 20  # bytes of an XMP packet read: publisher's are 3 KB; a file to verify is anyone's
 _XMP_MM = {name: re.compile(rf"<xmpMM:{name}>([^<]{{1,120}})</xmpMM:{name}>".encode()) for name in ("DocumentID", "VersionID")}
 
 
@@ -157,9 +159,15 @@ def _identity(reader) -> tuple[str, str] | None:
     """The document id and version the XMP packet names, when both read as publisher writes
     them (the file is anyone's: nothing else of it is repeated)."""
     try:
-        packet = reader.root["/Metadata"].get_object().data[:1 << 20]
+        stream = reader.root["/Metadata"].get_object()
+        packet, filters = stream.encoded_data, stream.get("/Filter")
+        if filters in ("/FlateDecode", ["/FlateDecode"]):  # inflated no further than XMP_MAX
+            packet = zlib.decompressobj().decompress(packet, XMP_MAX)
+        elif filters is not None:
+            return None  # not as publisher writes it
     except Exception:  # no packet, or a damaged one: no identity to give
         return None
+    packet = packet[:XMP_MAX]
     found = [pattern.search(packet) for pattern in _XMP_MM.values()]
     if not all(found):
         return None
